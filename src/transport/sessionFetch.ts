@@ -1,0 +1,182 @@
+import { excerpt, redactSecrets } from '../common/redact';
+import {
+  describeFetchError,
+  endQuietlyOnError,
+  mediaType,
+  noStreamResponse,
+  readBodyStart,
+  reasonPhrase,
+  statusLine,
+} from './http';
+import { SessionExpiredError, TransportEvent } from './types';
+
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface SessionFetchOptions {
+  server: string;
+  displayUrl: string;
+  baseFetch: FetchLike;
+  /** Configured headers, resolved anew for every request so secrets are read only when needed. */
+  resolveHeaders: () => Promise<Record<string, string>>;
+  /** Values to keep out of anything shown (configured header values). */
+  secrets: () => Iterable<string>;
+  toleratedGetStatuses: ReadonlySet<number>;
+  getHeadersTimeoutMs: number;
+  emit: (event: TransportEvent) => void;
+  /** A GET failed in a way worth retrying; `lastEventId` is set for a failed resume. */
+  onGetFailure: (reason: string, lastEventId: string | undefined) => void;
+  /** A GET reconnect learned that the session is gone. */
+  onStreamSessionExpired: (trigger: string) => void;
+}
+
+/** Headers the transport itself owns; configuration cannot override them. */
+const PROTOCOL_HEADERS = new Set(['mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'content-type', 'accept']);
+
+export function withConfiguredHeaders(requestHeaders: HeadersInit | undefined, configured: Record<string, string>): Headers {
+  const headers = new Headers(requestHeaders);
+  for (const [name, value] of Object.entries(configured)) {
+    if (!PROTOCOL_HEADERS.has(name.toLowerCase())) headers.set(name, value);
+  }
+  return headers;
+}
+
+/**
+ * The `fetch` given to one SDK `StreamableHTTPClientTransport` (one MCP session). This is where the
+ * tolerance lives: the SDK sees every GET answer as either a working SSE stream or a plain 405, and
+ * this class decides — and reports — what the real answer meant.
+ */
+export class SessionFetch {
+  private streamHasWorked = false;
+  private streamOpen = false;
+
+  constructor(private readonly options: SessionFetchOptions) {}
+
+  get hasOpenStream(): boolean {
+    return this.streamOpen;
+  }
+
+  readonly fetch: FetchLike = async (url, init = {}) => {
+    const headers = withConfiguredHeaders(init.headers, await this.options.resolveHeaders());
+    const request = { ...init, headers };
+    const method = (init.method ?? 'GET').toUpperCase();
+    return method === 'GET' ? this.get(url, request, headers) : this.send(method, url, request, headers);
+  };
+
+  private async send(method: string, url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
+    const started = Date.now();
+    this.trace(`→ ${method} ${describeBody(init.body)}`);
+    const response = await this.options.baseFetch(url, init);
+    this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))} (${Date.now() - started} ms)`);
+    if (method === 'POST' && headers.has('mcp-session-id') && (await this.meansUnknownSession(response))) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);
+    }
+    return response;
+  }
+
+  private async get(url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
+    const lastEventId = headers.get('last-event-id') ?? undefined;
+    const isReconnect = lastEventId !== undefined || this.streamHasWorked;
+    const callerSignal = init.signal ?? undefined;
+    this.trace(`→ GET${lastEventId ? ` (resume after event ${lastEventId})` : ''}`);
+
+    let response: Response;
+    try {
+      response = await this.fetchWithHeadersTimeout(url, init, callerSignal);
+    } catch (error) {
+      if (callerSignal?.aborted) throw error; // the transport is closing
+      return this.getFailed(describeFetchError(error), lastEventId);
+    }
+    this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
+
+    if (response.ok) {
+      const type = mediaType(response.headers.get('content-type'));
+      if (type !== 'text/event-stream' || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        return this.getFailed(`GET answered ${statusLine(response.status, response.statusText)} with content type "${type || 'none'}" instead of an event stream`, lastEventId);
+      }
+      return this.streamOpened(response, lastEventId !== undefined, callerSignal);
+    }
+
+    if (!isReconnect && this.options.toleratedGetStatuses.has(response.status)) {
+      const body = await readBodyStart(response);
+      this.options.emit({
+        kind: 'get-fallback',
+        server: this.options.server,
+        url: this.options.displayUrl,
+        status: response.status,
+        statusText: reasonPhrase(response.status, response.statusText),
+        bodyExcerpt: excerpt(redactSecrets(body, this.options.secrets())),
+        time: new Date(),
+      });
+      return noStreamResponse();
+    }
+
+    if (isReconnect && (await this.meansUnknownSession(response))) {
+      await response.body?.cancel().catch(() => undefined);
+      this.options.onStreamSessionExpired(`GET ${lastEventId ? 'resume' : 'reconnect'} answered ${statusLine(response.status, response.statusText)}`);
+      return noStreamResponse();
+    }
+
+    await response.body?.cancel().catch(() => undefined);
+    return this.getFailed(`GET answered ${statusLine(response.status, response.statusText)}`, lastEventId);
+  }
+
+  private streamOpened(response: Response, resumed: boolean, callerSignal: AbortSignal | undefined): Response {
+    this.streamHasWorked = true;
+    this.streamOpen = true;
+    this.options.emit({ kind: 'stream-open', server: this.options.server, resumed, time: new Date() });
+    const body = endQuietlyOnError(response.body!, (error) => {
+      this.streamOpen = false;
+      if (error !== undefined && !callerSignal?.aborted) {
+        this.options.emit({ kind: 'stream-interrupted', server: this.options.server, reason: describeFetchError(error), time: new Date() });
+      }
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
+  private getFailed(reason: string, lastEventId: string | undefined): Response {
+    this.options.onGetFailure(reason, lastEventId);
+    return noStreamResponse();
+  }
+
+  /**
+   * 404 is the spec's "session not found". Some widely used servers answer 400 instead; only a 400
+   * whose body talks about the session counts, so a genuinely bad request is not retried.
+   */
+  private async meansUnknownSession(response: Response): Promise<boolean> {
+    if (response.status === 404) return true;
+    if (response.status !== 400) return false;
+    const body = await readBodyStart(response.clone());
+    return /session/i.test(body);
+  }
+
+  /** A GET that never answers must not hang forever: only the wait for the headers is bounded. */
+  private async fetchWithHeadersTimeout(url: string | URL, init: RequestInit, callerSignal: AbortSignal | undefined): Promise<Response> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`no answer within ${Math.round(this.options.getHeadersTimeoutMs / 1000)} s`)), this.options.getHeadersTimeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
+    try {
+      return await this.options.baseFetch(url, { ...init, signal });
+    } catch (error) {
+      throw timeout.signal.aborted ? timeout.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private trace(text: string): void {
+    this.options.emit({ kind: 'wire', server: this.options.server, text, time: new Date() });
+  }
+}
+
+/** "initialize", "tools/call (id 3)", "response (id 2)" — never the parameters, which may hold secrets. */
+function describeBody(body: unknown): string {
+  if (typeof body !== 'string' || body.length > 65_536) return '';
+  try {
+    const messages = ([] as { method?: string; id?: unknown }[]).concat(JSON.parse(body));
+    return messages.map((m) => (m.method ? `${m.method}${m.id !== undefined ? ` (id ${m.id})` : ''}` : `response (id ${m.id})`)).join(', ');
+  } catch {
+    return '';
+  }
+}

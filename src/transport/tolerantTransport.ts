@@ -1,0 +1,386 @@
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { Emitter } from '../common/events';
+import { displayUrl } from '../common/redact';
+import { describeFetchError } from './http';
+import { FetchLike, SessionFetch, withConfiguredHeaders } from './sessionFetch';
+import {
+  DEFAULT_GET_HEADERS_TIMEOUT_MS,
+  DEFAULT_GET_RETRY,
+  DEFAULT_TOLERATED_GET_STATUSES,
+  GetFallbackEvent,
+  RetryPolicy,
+  SessionExpiredError,
+  StreamMode,
+  TransportEvent,
+  TransportKind,
+} from './types';
+
+export interface TolerantTransportOptions {
+  /** Shown in every event and log line. */
+  server: string;
+  url: URL;
+  transport?: TransportKind;
+  /** Configured headers; called for every request, so secrets are resolved only when one is made. */
+  headers?: () => Promise<Record<string, string>> | Record<string, string>;
+  toleratedGetStatuses?: readonly number[];
+  getRetry?: RetryPolicy;
+  getHeadersTimeoutMs?: number;
+  /** Bound on the transport's own requests (the re-initialisation handshake). */
+  requestTimeoutMs?: number;
+  fetch?: FetchLike;
+  random?: () => number;
+}
+
+type Session =
+  | { kind: 'streamable'; transport: StreamableHTTPClientTransport; fetch: SessionFetch }
+  | { kind: 'legacy'; transport: SSEClientTransport };
+
+/** Statuses of the initialize POST after which `auto` tries the 2024-11-05 HTTP+SSE transport. */
+const LEGACY_FALLBACK_STATUSES = new Set([400, 404, 405]);
+const DELETE_TIMEOUT_MS = 3000;
+
+/**
+ * A Streamable HTTP client transport that keeps connections the stock SDK transport would report
+ * as broken: a first GET answered 400/404/405/406 means "POST-only server", an expired session is
+ * re-initialised transparently, and a failing GET stream is retried in the background. Built on the
+ * SDK's transports through their public `fetch` option; the host sees one ordinary `Transport`.
+ */
+export class TolerantTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: Transport['onmessage'];
+
+  private readonly events = new Emitter<TransportEvent>();
+  readonly onEvent = this.events.event;
+
+  private _mode: StreamMode = 'pending';
+  private _lastGetFallback: GetFallbackEvent | undefined;
+  private _reinitialisations = 0;
+
+  private session: Session | undefined;
+  private reinit: Promise<Session> | undefined;
+  private initializeRequest: JSONRPCRequest | undefined;
+  private protocolVersion: string | undefined;
+  private getRetryTimer: NodeJS.Timeout | undefined;
+  private getRetryAttempt = 0;
+  private closed = false;
+  private internalIds = 0;
+  private readonly internalRequests = new Map<string, { resolve(result: Record<string, unknown>): void; reject(error: Error): void }>();
+
+  private readonly kind: TransportKind;
+  private readonly displayUrl: string;
+  private readonly tolerated: ReadonlySet<number>;
+  private readonly getRetry: RetryPolicy;
+  private readonly baseFetch: FetchLike;
+  private readonly random: () => number;
+  private lastResolvedHeaders: Record<string, string> = {};
+
+  constructor(private readonly options: TolerantTransportOptions) {
+    this.kind = options.transport ?? 'auto';
+    this.displayUrl = displayUrl(options.url);
+    this.tolerated = new Set(options.toleratedGetStatuses ?? DEFAULT_TOLERATED_GET_STATUSES);
+    this.getRetry = options.getRetry ?? DEFAULT_GET_RETRY;
+    this.baseFetch = options.fetch ?? fetch;
+    this.random = options.random ?? Math.random;
+  }
+
+  get mode(): StreamMode {
+    return this._mode;
+  }
+
+  get lastGetFallback(): GetFallbackEvent | undefined {
+    return this._lastGetFallback;
+  }
+
+  get reinitialisations(): number {
+    return this._reinitialisations;
+  }
+
+  get sessionId(): string | undefined {
+    return this.session?.kind === 'streamable' ? this.session.transport.sessionId : undefined;
+  }
+
+  async start(): Promise<void> {
+    this.session = this.kind === 'sse' ? await this.startLegacySession() : await this.startStreamableSession();
+    if (this.session.kind === 'legacy') this.setMode('legacy-sse');
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (isRequest(message, 'initialize')) this.initializeRequest = message;
+    const session = await this.currentSession();
+    try {
+      await sendOn(session, message, options);
+    } catch (error) {
+      if (error instanceof SessionExpiredError) {
+        const fresh = await this.reinitialise(session, error.trigger);
+        return sendOn(fresh, message, options); // retried once; a second expiry reaches the caller
+      }
+      const status = httpStatusOf(error);
+      if (this.kind === 'auto' && session.kind === 'streamable' && isRequest(message, 'initialize') && status !== undefined && LEGACY_FALLBACK_STATUSES.has(status)) {
+        return this.fallBackToLegacy(session, message, status);
+      }
+      throw error;
+    }
+  }
+
+  setProtocolVersion(version: string): void {
+    this.protocolVersion = version;
+    this.session?.transport.setProtocolVersion(version);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearGetRetry();
+    for (const pending of this.internalRequests.values()) pending.reject(new Error('The connection was closed'));
+    this.internalRequests.clear();
+    const session = await this.reinit?.catch(() => undefined) ?? this.session;
+    if (session) await this.closeSession(session, { endSession: true });
+    this.onclose?.();
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------
+
+  private async currentSession(): Promise<Session> {
+    if (this.reinit) return this.reinit;
+    if (!this.session) throw new Error('The transport is not started');
+    return this.session;
+  }
+
+  private async startStreamableSession(): Promise<Session> {
+    const fetcher: SessionFetch = new SessionFetch({
+      server: this.options.server,
+      displayUrl: this.displayUrl,
+      baseFetch: this.baseFetch,
+      resolveHeaders: () => this.resolveHeaders(),
+      secrets: () => Object.values(this.lastResolvedHeaders),
+      toleratedGetStatuses: this.tolerated,
+      getHeadersTimeoutMs: this.options.getHeadersTimeoutMs ?? DEFAULT_GET_HEADERS_TIMEOUT_MS,
+      emit: (event) => this.emit(event),
+      onGetFailure: (reason, lastEventId) => this.retryGetLater(session, reason, lastEventId),
+      onStreamSessionExpired: (trigger) => void this.reinitialise(session, trigger).catch(() => undefined),
+    });
+    const transport = new StreamableHTTPClientTransport(this.options.url, { fetch: fetcher.fetch });
+    const session: Session = { kind: 'streamable', transport, fetch: fetcher };
+    this.wire(session);
+    await transport.start();
+    return session;
+  }
+
+  private async startLegacySession(): Promise<Session> {
+    const fetchWithHeaders: FetchLike = async (url, init = {}) =>
+      this.baseFetch(url, { ...init, headers: withConfiguredHeaders(init.headers, await this.resolveHeaders()) });
+    const transport = new SSEClientTransport(this.options.url, { fetch: fetchWithHeaders });
+    const session: Session = { kind: 'legacy', transport };
+    await transport.start(); // opens the SSE stream and waits for its `endpoint` event
+    this.wire(session);
+    if (this.protocolVersion) transport.setProtocolVersion(this.protocolVersion);
+    return session;
+  }
+
+  private wire(session: Session): void {
+    const { transport } = session;
+    transport.onmessage = (message: JSONRPCMessage) => this.route(session, message);
+    transport.onerror = (error) => {
+      if (this.closed || session !== this.session || error instanceof SessionExpiredError || isAbort(error)) return;
+      if (session.kind === 'legacy') {
+        // The legacy stream carries the session; once it breaks the session is gone.
+        this.emit({ kind: 'session-lost', server: this.options.server, reason: `the SSE stream broke: ${describeFetchError(error)}`, time: new Date() });
+        return;
+      }
+      this.onerror?.(error);
+    };
+    transport.onclose = undefined;
+  }
+
+  private route(session: Session, message: JSONRPCMessage): void {
+    if ('id' in message && typeof message.id === 'string' && this.internalRequests.has(message.id) && !('method' in message)) {
+      const pending = this.internalRequests.get(message.id)!;
+      this.internalRequests.delete(message.id);
+      if ('error' in message) pending.reject(new Error(message.error.message));
+      else pending.resolve(message.result as Record<string, unknown>);
+      return;
+    }
+    if (session === this.session) this.onmessage?.(message);
+  }
+
+  private async closeSession(session: Session, { endSession }: { endSession: boolean }): Promise<void> {
+    session.transport.onmessage = undefined;
+    session.transport.onerror = undefined;
+    if (endSession && session.kind === 'streamable' && session.transport.sessionId) {
+      // DELETE ends the session on the server; a server that does not allow it answers 405, which is fine.
+      await withTimeout(session.transport.terminateSession(), DELETE_TIMEOUT_MS).catch(() => undefined);
+    }
+    await session.transport.close().catch(() => undefined);
+  }
+
+  // ---- session expiry ---------------------------------------------------------------------------
+
+  private reinitialise(failed: Session, trigger: string): Promise<Session> {
+    if (this.reinit) return this.reinit;
+    if (this.session !== failed) return this.currentSession(); // another request already re-initialised
+    this.reinit = this.startReplacementSession(failed, trigger).finally(() => {
+      this.reinit = undefined;
+    });
+    return this.reinit;
+  }
+
+  private async startReplacementSession(failed: Session, trigger: string): Promise<Session> {
+    this.clearGetRetry();
+    void this.closeSession(failed, { endSession: false });
+    let session: Session | undefined;
+    try {
+      if (this.closed) throw new Error('the connection was closed');
+      if (!this.initializeRequest) throw new Error('the connection was never initialised');
+      session = await this.startStreamableSession();
+      const result = await this.internalRequest(session, 'initialize', this.initializeRequest.params);
+      const version = typeof result.protocolVersion === 'string' ? result.protocolVersion : this.protocolVersion;
+      if (version) session.transport.setProtocolVersion(version);
+      this.session = session;
+      await session.transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    } catch (error) {
+      if (session) void this.closeSession(session, { endSession: false });
+      const reason = describeFetchError(error);
+      this.emit({ kind: 'session-lost', server: this.options.server, reason, time: new Date() });
+      throw new Error(`The server ended the session and a new one could not be started: ${reason}`);
+    }
+    this._reinitialisations++;
+    this.emit({ kind: 'session-reinitialised', server: this.options.server, trigger, time: new Date() });
+    return session;
+  }
+
+  private internalRequest(session: Session, method: string, params: unknown): Promise<Record<string, unknown>> {
+    const id = `mcp-connections:${method}:${++this.internalIds}`;
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => settle(() => reject(new Error(`no answer to ${method} within ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);
+      const settle = (finish: () => void) => {
+        clearTimeout(timer);
+        this.internalRequests.delete(id);
+        finish();
+      };
+      this.internalRequests.set(id, {
+        resolve: (result) => settle(() => resolve(result)),
+        reject: (error) => settle(() => reject(error)),
+      });
+      session.transport
+        .send({ jsonrpc: '2.0', id, method, params: params as Record<string, unknown> })
+        .catch((error: Error) => settle(() => reject(error)));
+    });
+  }
+
+  // ---- legacy HTTP+SSE ----------------------------------------------------------------------------
+
+  private async fallBackToLegacy(failed: Session, initialize: JSONRPCRequest, status: number): Promise<void> {
+    void this.closeSession(failed, { endSession: false });
+    let legacy: Session;
+    try {
+      legacy = await this.startLegacySession();
+    } catch (error) {
+      throw new InitializeRejectedError(status, describeFetchError(error));
+    }
+    this.session = legacy;
+    this.emit({ kind: 'legacy-sse-fallback', server: this.options.server, status, time: new Date() });
+    await legacy.transport.send(initialize);
+  }
+
+  // ---- GET stream retries -----------------------------------------------------------------------
+
+  private retryGetLater(session: Session, reason: string, lastEventId: string | undefined): void {
+    if (this.closed || session !== this.session || session.kind !== 'streamable') return;
+    const attempt = ++this.getRetryAttempt;
+    const { initialDelayMs, maxDelayMs, maxAttempts } = this.getRetry;
+    if (attempt > maxAttempts) {
+      this.emit({ kind: 'stream-given-up', server: this.options.server, reason, attempts: maxAttempts, time: new Date() });
+      return;
+    }
+    const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+    const delay = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    this.emit({ kind: 'stream-problem', server: this.options.server, reason, resume: lastEventId !== undefined, attempt, maxAttempts, retryInMs: delay, time: new Date() });
+    this.clearGetRetry();
+    this.getRetryTimer = setTimeout(() => {
+      this.getRetryTimer = undefined;
+      if (this.closed || session !== this.session || session.fetch.hasOpenStream) return;
+      // An empty token opens a fresh GET; a token resumes after the last event seen.
+      session.transport.resumeStream(lastEventId ?? '').catch(() => undefined);
+    }, delay);
+  }
+
+  private clearGetRetry(): void {
+    if (this.getRetryTimer) clearTimeout(this.getRetryTimer);
+    this.getRetryTimer = undefined;
+  }
+
+  // ---- events -----------------------------------------------------------------------------------
+
+  private emit(event: TransportEvent): void {
+    switch (event.kind) {
+      case 'get-fallback':
+        this._lastGetFallback = event;
+        this.setMode('post-only');
+        break;
+      case 'stream-open':
+        this.getRetryAttempt = 0;
+        this.setMode('streaming');
+        break;
+      case 'stream-problem':
+      case 'stream-given-up':
+        if (this._mode !== 'streaming') this.setMode('post-only');
+        if (event.kind === 'stream-given-up') this.setMode('post-only');
+        break;
+      case 'legacy-sse-fallback':
+        this.setMode('legacy-sse');
+        break;
+    }
+    this.events.fire(event);
+  }
+
+  private setMode(mode: StreamMode): void {
+    this._mode = mode;
+  }
+
+  private async resolveHeaders(): Promise<Record<string, string>> {
+    this.lastResolvedHeaders = (await this.options.headers?.()) ?? {};
+    return this.lastResolvedHeaders;
+  }
+}
+
+/** The initialize POST was refused and the legacy transport did not work either. */
+export class InitializeRejectedError extends Error {
+  constructor(
+    readonly status: number,
+    legacyReason: string,
+  ) {
+    super(`The server answered initialize with HTTP ${status}, and the legacy SSE transport failed too (${legacyReason})`);
+    this.name = 'InitializeRejectedError';
+  }
+}
+
+function sendOn(session: Session, message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  return session.kind === 'streamable' ? session.transport.send(message, options) : session.transport.send(message);
+}
+
+function isRequest(message: JSONRPCMessage, method: string): message is JSONRPCRequest {
+  return 'method' in message && message.method === method && 'id' in message;
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code > 0) return error.code;
+  return undefined;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || /aborted/i.test(error.message));
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

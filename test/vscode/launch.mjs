@@ -1,0 +1,322 @@
+// Runs an extension in a real VS Code extension host: the VS Code server build shipped in the npm
+// package code-server (started with Node 24), with its workbench opened in headless Chromium through
+// playwright-core. See /work/shared/docs/real-vscode.md for why it is done this way.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SERVER_START_TIMEOUT_MS = 60_000;
+const PAGE_LOAD_TIMEOUT_MS = 60_000;
+const BROWSER_CLOSE_TIMEOUT_MS = 10_000;
+const SERVER_STOP_GRACE_MS = 5_000;
+const POLL_MS = 200;
+
+/** Locates Node 24 and the VS Code server build; throws with the install command if missing. */
+export function findTools() {
+  const toolsDir = process.env.MCP_TOOLS_DIR || path.join(os.homedir(), '.cache', 'mcp-connections-tools');
+  const node24 = path.join(toolsDir, 'node24', 'node_modules', 'node', 'bin', 'node');
+  const codeServer = path.join(toolsDir, 'code-server', 'node_modules', 'code-server');
+  const serverMain = path.join(codeServer, 'lib', 'vscode', 'out', 'server-main.js');
+  const missing = [node24, serverMain, CHROMIUM].filter((file) => !fs.existsSync(file));
+  if (missing.length > 0) {
+    throw new Error(
+      `VS Code test tools are missing (${missing.join(', ')}); run bash scripts/install-tools.sh vscode`,
+    );
+  }
+  return { toolsDir, node24, codeServer, serverMain, chromium: CHROMIUM };
+}
+
+/**
+ * Starts a VS Code server plus a headless browser showing its workbench with the extension loaded.
+ * Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors, stop() }.
+ */
+export async function startWorkbench({
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  userSettings = {},
+  workspaceDir,
+  env = {},
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-vscode-')),
+}) {
+  const tools = findTools();
+  const dirs = prepareDirs(tmpDir, userSettings, workspaceDir);
+  const port = await freePort();
+  const server = startServer(tools, dirs, port, env);
+  let browser;
+  const stop = once(async () => {
+    await closeBrowser(browser);
+    await server.stop();
+    fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, server);
+    browser = await chromium.launch({ executablePath: tools.chromium, args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const consoleErrors = collectConsoleErrors(page);
+    const url = workbenchUrl(port, dirs.workspace, extensionDevelopmentPath, extensionTestsPath);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: PAGE_LOAD_TIMEOUT_MS });
+    return {
+      page,
+      browser,
+      url,
+      port,
+      tmpDir,
+      serverLog: dirs.serverLog,
+      consoleErrors,
+      serverExited: () => server.exited,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Runs the mocha suite at extensionTestsPath (a module exporting run(), see
+ * fixture-extension/tests/index.js) inside the extension host and returns
+ * { passed, failed, failures: [{ title, error }] }.
+ */
+export async function runExtensionTests({
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  userSettings,
+  timeoutMs = 120_000,
+}) {
+  const deadline = Date.now() + timeoutMs;
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-vscode-'));
+  const resultsFile = path.join(tmpDir, 'results.json');
+  const workbench = await startWorkbench({
+    extensionDevelopmentPath,
+    extensionTestsPath,
+    userSettings,
+    env: { MCP_TEST_RESULTS: resultsFile },
+    tmpDir,
+  });
+  try {
+    const results = await waitForResults(resultsFile, workbench, deadline);
+    if (!results) throw new Error(failureReport(workbench, timeoutMs));
+    return results;
+  } finally {
+    await workbench.stop();
+  }
+}
+
+function prepareDirs(tmpDir, userSettings, workspaceDir) {
+  const dirs = {
+    serverData: path.join(tmpDir, 'server-data'),
+    userData: path.join(tmpDir, 'user-data'),
+    extensions: path.join(tmpDir, 'extensions'),
+    workspace: workspaceDir || path.join(tmpDir, 'workspace'),
+    serverLog: path.join(tmpDir, 'server.log'),
+  };
+  const userDir = path.join(dirs.serverData, 'data', 'User');
+  for (const dir of [userDir, dirs.userData, dirs.extensions, dirs.workspace]) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const settings = { 'security.workspace.trust.enabled': false, ...userSettings };
+  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
+  return dirs;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns the server detached (own process group) with stdout/stderr going to dirs.serverLog. */
+function startServer(tools, dirs, port, env) {
+  const args = [
+    tools.serverMain,
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--enable-smoke-test-driver',
+    '--server-data-dir', dirs.serverData,
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+  ];
+  const logFd = fs.openSync(dirs.serverLog, 'a');
+  const child = spawn(tools.node24, args, {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...inheritedEnv(), ...env },
+  });
+  fs.closeSync(logFd);
+  const server = { pid: child.pid, exited: false };
+  child.once('exit', () => (server.exited = true));
+  child.once('error', () => (server.exited = true));
+  liveGroups.add(child.pid);
+  server.stop = once(async () => {
+    await killGroup(child.pid);
+    liveGroups.delete(child.pid);
+  });
+  return server;
+}
+
+// When the launcher itself runs inside VS Code (a terminal, a debug session), its VSCODE_* and
+// ELECTRON_RUN_AS_NODE variables would leak into the server and confuse it; drop them.
+function inheritedEnv() {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('VSCODE_') && name !== 'ELECTRON_RUN_AS_NODE'),
+  );
+}
+
+async function waitForHttp(url, server) {
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exited) throw new Error(`VS Code server exited during start-up; see its log`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await delay(POLL_MS);
+    }
+  }
+  throw new Error(`VS Code server did not answer ${url} within ${SERVER_START_TIMEOUT_MS} ms`);
+}
+
+function workbenchUrl(port, workspaceDir, extensionDevelopmentPath, extensionTestsPath) {
+  const remote = (file) => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
+  const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)]];
+  if (extensionTestsPath) {
+    payload.push(['extensionTestsPath', remote(extensionTestsPath.replace(/\.js$/, ''))]);
+  }
+  const query = `folder=${encodeURIComponent(path.resolve(workspaceDir))}` +
+    `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return `http://127.0.0.1:${port}/?${query}`;
+}
+
+function collectConsoleErrors(page) {
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(String(err && err.stack || err)));
+  return errors;
+}
+
+/** Polls for the results file; returns the parsed results, or undefined at the deadline. */
+async function waitForResults(resultsFile, workbench, deadline) {
+  while (Date.now() < deadline) {
+    const results = readJson(resultsFile);
+    if (results) return results;
+    if (workbench.serverExited()) return undefined;
+    await delay(POLL_MS);
+  }
+  return undefined;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // not there yet
+  }
+}
+
+function failureReport(workbench, timeoutMs) {
+  const reason = workbench.serverExited()
+    ? 'the VS Code server exited before the tests reported results'
+    : `no test results within ${timeoutMs} ms`;
+  const sections = [`Extension tests failed: ${reason}.`];
+  sections.push(`--- server log (last lines) ---\n${tail(workbench.serverLog, 40)}`);
+  for (const log of extensionHostLogs(workbench.tmpDir)) {
+    sections.push(`--- ${path.relative(workbench.tmpDir, log)} (last lines) ---\n${tail(log, 40)}`);
+  }
+  const consoleErrors = workbench.consoleErrors.slice(-20).join('\n') || '(none)';
+  sections.push(`--- browser console errors ---\n${consoleErrors}`);
+  return sections.join('\n');
+}
+
+// The extension host writes its own log (activation errors, run() failures) under
+// server-data/data/logs/<timestamp>/exthost<N>/remoteexthost.log.
+function extensionHostLogs(tmpDir) {
+  const logsDir = path.join(tmpDir, 'server-data', 'data', 'logs');
+  return listFiles(logsDir).filter((file) => path.basename(file) === 'remoteexthost.log');
+}
+
+function listFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+function tail(file, lines) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function closeBrowser(browser) {
+  if (!browser) return;
+  await Promise.race([browser.close().catch(() => {}), delay(BROWSER_CLOSE_TIMEOUT_MS)]);
+}
+
+/** SIGTERM the whole process group, then SIGKILL whatever is left after the grace period. */
+async function killGroup(pgid) {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  if (await groupGone(pgid, Date.now() + SERVER_STOP_GRACE_MS)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await groupGone(pgid, Date.now() + SERVER_STOP_GRACE_MS);
+}
+
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is already gone
+  }
+}
+
+async function groupGone(pgid, deadline) {
+  while (Date.now() < deadline) {
+    if (!signalGroup(pgid, 0)) return true;
+    await delay(POLL_MS);
+  }
+  return false;
+}
+
+// The server runs detached, so it would outlive this process if it died early (an uncaught error,
+// Ctrl-C); kill whatever is still running on the way out.
+const liveGroups = new Set();
+process.once('exit', () => {
+  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+}
+
+function once(fn) {
+  let promise;
+  return () => (promise ??= fn());
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
