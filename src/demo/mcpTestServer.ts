@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 /** How the server answers the optional GET that opens the server-to-client stream. */
 export type GetBehaviour =
   | 'stream' // the SDK's SSE stream (spec-compliant streaming server)
   | 'hang' // accepts the request and never answers
+  | 'reset' // drops the connection without answering (a network error for the client)
   | { status: number; statusText?: string; contentType?: string; body?: string };
 
 export interface TestServerOptions {
@@ -27,6 +30,10 @@ export interface TestServerOptions {
   requireAuthorization?: string;
   /** Reuse a port (to restart a server in place). */
   port?: number;
+  /** Keep an event store, so events on the GET stream carry ids and a reconnect can resume with Last-Event-ID. */
+  resumable?: boolean;
+  /** Answer DELETE with this status (e.g. 405, "not allowed") instead of ending the session. */
+  deleteStatus?: number;
 }
 
 export interface RecordedRequest {
@@ -45,6 +52,12 @@ export interface TestServer {
   notifyToolsChanged(): void;
   /** Drops every session, as a restart would, without closing the port. */
   forgetSessions(): Promise<void>;
+  /** Ends every open GET stream cleanly from the server side; the sessions stay (a legacy server's stream is its session). */
+  closeGetStreams(): void;
+  /** GET requests currently open (received, response not yet closed). */
+  readonly openGets: number;
+  /** The most GET requests that were open at the same time for one session id. */
+  readonly maxConcurrentGetsPerSession: number;
   close(): Promise<void>;
 }
 
@@ -52,7 +65,16 @@ export interface TestServer {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const handler = options.kind === 'legacy-sse' ? legacySseHandler(options) : streamableHandler(options);
+  const openGets = new Map<string, number>();
+  let maxConcurrentGetsPerSession = 0;
   const server = createServer((req, res) => {
+    if (req.method === 'GET') {
+      const key = header(req, 'mcp-session-id') ?? '';
+      const open = (openGets.get(key) ?? 0) + 1;
+      openGets.set(key, open);
+      maxConcurrentGetsPerSession = Math.max(maxConcurrentGetsPerSession, open);
+      res.once('close', () => openGets.set(key, (openGets.get(key) ?? 1) - 1));
+    }
     requests.push({
       method: req.method ?? '',
       url: req.url ?? '',
@@ -76,6 +98,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     requests,
     notifyToolsChanged: () => handler.notifyToolsChanged(),
     forgetSessions: () => handler.forgetSessions(),
+    closeGetStreams: () => handler.closeGetStreams(),
+    get openGets() {
+      return [...openGets.values()].reduce((sum, open) => sum + open, 0);
+    },
+    get maxConcurrentGetsPerSession() {
+      return maxConcurrentGetsPerSession;
+    },
     close: async () => {
       await handler.forgetSessions();
       server.closeAllConnections();
@@ -88,6 +117,7 @@ interface Handler {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   notifyToolsChanged(): void;
   forgetSessions(): Promise<void>;
+  closeGetStreams(): void;
 }
 
 function createMcpServer(name: string): McpServer {
@@ -117,6 +147,7 @@ function streamableHandler(options: TestServerOptions): Handler {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: options.stateless ? undefined : () => randomUUID(),
       enableJsonResponse: options.jsonResponses,
+      eventStore: options.resumable ? new MemoryEventStore() : undefined,
       onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
     });
     transport.onclose = () => {
@@ -139,6 +170,10 @@ function streamableHandler(options: TestServerOptions): Handler {
       const get = options.get ?? 'stream';
       if (req.method === 'GET' && get !== 'stream') {
         if (get === 'hang') return; // never answers
+        if (get === 'reset') {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(get.status, get.statusText ?? '', { 'content-type': get.contentType ?? 'text/plain' }).end(get.body ?? '');
         return;
       }
@@ -158,6 +193,10 @@ function streamableHandler(options: TestServerOptions): Handler {
       if (sessionId) {
         const session = sessions.get(sessionId);
         if (!session) return unknownSession(res);
+        if (req.method === 'DELETE' && options.deleteStatus !== undefined) {
+          res.writeHead(options.deleteStatus, { allow: 'GET, POST' }).end();
+          return;
+        }
         await session.transport.handleRequest(req, res, body);
         return;
       }
@@ -175,6 +214,9 @@ function streamableHandler(options: TestServerOptions): Handler {
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.all(all.map(({ server }) => server.close().catch(() => undefined)));
+    },
+    closeGetStreams() {
+      for (const { transport } of sessions.values()) transport.closeStandaloneSSEStream();
     },
   };
 }
@@ -213,7 +255,35 @@ function legacySseHandler(options: TestServerOptions): Handler {
       sessions.clear();
       await Promise.all(all.map(({ server }) => server.close().catch(() => undefined)));
     },
+    closeGetStreams() {
+      for (const { transport } of sessions.values()) void transport.close();
+    },
   };
+}
+
+/** Keeps every event, so a client that reconnects with Last-Event-ID gets what it missed. */
+class MemoryEventStore implements EventStore {
+  private readonly events: { id: string; streamId: string; message: JSONRPCMessage }[] = [];
+
+  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+    const id = `${this.events.length + 1}`;
+    this.events.push({ id, streamId, message });
+    return id;
+  }
+
+  async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
+    return this.events.find((event) => event.id === eventId)?.streamId;
+  }
+
+  async replayEventsAfter(lastEventId: string, { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> }): Promise<string> {
+    const index = this.events.findIndex((event) => event.id === lastEventId);
+    if (index < 0) return '';
+    const { streamId } = this.events[index];
+    for (const event of this.events.slice(index + 1)) {
+      if (event.streamId === streamId) await send(event.id, event.message);
+    }
+    return streamId;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

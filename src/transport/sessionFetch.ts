@@ -64,9 +64,9 @@ export class SessionFetch {
 
   private async send(method: string, url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
     const started = Date.now();
-    this.trace(`→ ${method} ${describeBody(init.body)}`);
+    this.trace(`→ ${method} ${describeBody(init.body)}`.trimEnd());
     const response = await this.options.baseFetch(url, init);
-    this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))} (${Date.now() - started} ms)`);
+    this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
     if (method === 'POST' && headers.has('mcp-session-id') && (await this.meansUnknownSession(response))) {
       await response.body?.cancel().catch(() => undefined);
       throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);

@@ -99,6 +99,10 @@ export class TolerantTransport implements Transport {
     return this._reinitialisations;
   }
 
+  get negotiatedProtocolVersion(): string | undefined {
+    return this.protocolVersion;
+  }
+
   get sessionId(): string | undefined {
     return this.session?.kind === 'streamable' ? this.session.transport.sessionId : undefined;
   }

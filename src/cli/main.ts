@@ -1,0 +1,38 @@
+import { USAGE, UsageError, parseCommandLine } from './args';
+import { formatReport } from './format';
+import { runCommand } from './run';
+
+/** Exit codes: 0 connected (and the call succeeded), 1 failed, 2 usage error. */
+async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`mcp-connections: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const report = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, command.command)}\n`);
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`mcp-connections: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`mcp-connections: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

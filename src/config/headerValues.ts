@@ -1,0 +1,32 @@
+/** Looks up the value of a `${secret:NAME}` reference; the extension passes VS Code's SecretStorage. */
+export type SecretLookup = (name: string) => Promise<string | undefined>;
+
+const REFERENCE = /\$\{(env|secret):([^}]+)\}/g;
+
+/**
+ * Resolves `${env:NAME}` and `${secret:NAME}` inside header values. Called per request, so a secret
+ * is read only when a request is made. A missing reference is an error that names it (never a value).
+ */
+export async function resolveHeaderValues(
+  headers: Record<string, string>,
+  lookupSecret: SecretLookup,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  const resolved: Record<string, string> = {};
+  for (const [name, template] of Object.entries(headers)) {
+    let value = template;
+    for (const [reference, kind, key] of template.matchAll(REFERENCE)) {
+      const replacement = kind === 'env' ? env[key] : await lookupSecret(key);
+      if (replacement === undefined) {
+        throw new Error(
+          kind === 'env'
+            ? `Header "${name}" uses \${env:${key}}, but the environment variable ${key} is not set.`
+            : `Header "${name}" uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP: Set Secret".`,
+        );
+      }
+      value = value.replace(reference, replacement);
+    }
+    resolved[name] = value;
+  }
+  return resolved;
+}
