@@ -25,6 +25,11 @@ export interface SessionFetchOptions {
   emit: (event: TransportEvent) => void;
   /** A GET failed in a way worth retrying; `lastEventId` is set for a failed resume. */
   onGetFailure: (reason: string, lastEventId: string | undefined) => void;
+  /**
+   * The server answered `notifications/initialized` with 200 instead of 202; the SDK opens the GET
+   * stream only after a 202, so the transport has to.
+   */
+  onInitializedNotAccepted: () => void;
   /** A GET reconnect learned that the session is gone. */
   onStreamSessionExpired: (trigger: string) => void;
 }
@@ -47,12 +52,13 @@ export function withConfiguredHeaders(requestHeaders: HeadersInit | undefined, c
  */
 export class SessionFetch {
   private streamHasWorked = false;
-  private streamOpen = false;
+  private openStreams = 0;
 
   constructor(private readonly options: SessionFetchOptions) {}
 
+  /** GET streams open right now: the standalone one, plus any resumed request streams. */
   get hasOpenStream(): boolean {
-    return this.streamOpen;
+    return this.openStreams > 0;
   }
 
   readonly fetch: FetchLike = async (url, init = {}) => {
@@ -67,6 +73,9 @@ export class SessionFetch {
     this.trace(`→ ${method} ${describeBody(init.body)}`.trimEnd());
     const response = await this.options.baseFetch(url, init);
     this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
+    if (response.ok && response.status !== 202 && describeBody(init.body) === 'notifications/initialized') {
+      this.options.onInitializedNotAccepted();
+    }
     if (method === 'POST' && headers.has('mcp-session-id') && (await this.meansUnknownSession(response))) {
       await response.body?.cancel().catch(() => undefined);
       throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);
@@ -124,10 +133,10 @@ export class SessionFetch {
 
   private streamOpened(response: Response, resumed: boolean, callerSignal: AbortSignal | undefined): Response {
     this.streamHasWorked = true;
-    this.streamOpen = true;
+    this.openStreams++;
     this.options.emit({ kind: 'stream-open', server: this.options.server, resumed, time: new Date() });
     const body = endQuietlyOnError(response.body!, (error) => {
-      this.streamOpen = false;
+      this.openStreams--;
       if (error !== undefined && !callerSignal?.aborted) {
         this.options.emit({ kind: 'stream-interrupted', server: this.options.server, reason: describeFetchError(error), time: new Date() });
       }
@@ -154,7 +163,9 @@ export class SessionFetch {
   /** A GET that never answers must not hang forever: only the wait for the headers is bounded. */
   private async fetchWithHeadersTimeout(url: string | URL, init: RequestInit, callerSignal: AbortSignal | undefined): Promise<Response> {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Error(`no answer within ${Math.round(this.options.getHeadersTimeoutMs / 1000)} s`)), this.options.getHeadersTimeoutMs);
+    const ms = this.options.getHeadersTimeoutMs;
+    const limit = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`; // not "within 0 s" for a sub-second limit
+    const timer = setTimeout(() => timeout.abort(new Error(`no answer within ${limit}`)), ms);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
     try {
       return await this.options.baseFetch(url, { ...init, signal });

@@ -166,6 +166,7 @@ export class TolerantTransport implements Transport {
       emit: (event) => this.emit(event),
       onGetFailure: (reason, lastEventId) => this.retryGetLater(session, reason, lastEventId),
       onStreamSessionExpired: (trigger) => void this.reinitialise(session, trigger).catch(() => undefined),
+      onInitializedNotAccepted: () => setImmediate(() => this.openStandaloneStream(session)),
     });
     const transport = new StreamableHTTPClientTransport(this.options.url, { fetch: fetcher.fetch });
     const session: Session = { kind: 'streamable', transport, fetch: fetcher };
@@ -307,10 +308,16 @@ export class TolerantTransport implements Transport {
     this.clearGetRetry();
     this.getRetryTimer = setTimeout(() => {
       this.getRetryTimer = undefined;
-      if (this.closed || session !== this.session || session.fetch.hasOpenStream) return;
-      // An empty token opens a fresh GET; a token resumes after the last event seen.
-      session.transport.resumeStream(lastEventId ?? '').catch(() => undefined);
+      if (lastEventId === undefined) this.openStandaloneStream(session);
+      else if (!this.closed && session === this.session) session.transport.resumeStream(lastEventId).catch(() => undefined);
     }, delay);
+  }
+
+  /** Opens the standalone GET stream, unless one is open: stateful servers refuse a second with 409. */
+  private openStandaloneStream(session: Session): void {
+    if (this.closed || session !== this.session || session.kind !== 'streamable' || session.fetch.hasOpenStream) return;
+    // An empty resumption token makes the SDK open a fresh GET.
+    session.transport.resumeStream('').catch(() => undefined);
   }
 
   private clearGetRetry(): void {
@@ -328,7 +335,8 @@ export class TolerantTransport implements Transport {
         break;
       case 'stream-open':
         this.getRetryAttempt = 0;
-        this.setMode('streaming');
+        // A resumed request stream on a POST-only server does not make the server a streaming one.
+        if (!event.resumed || this._mode !== 'post-only') this.setMode('streaming');
         break;
       case 'stream-problem':
       case 'stream-given-up':

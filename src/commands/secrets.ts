@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { Commands } from './ids';
+
+const PREFIX = 'mcpConnections.secret.';
+
+export function secretKey(name: string): string {
+  return PREFIX + name;
+}
+
+/** "MCP: Set Secret" / "MCP: Clear Secret": values for ${secret:NAME} in header values. */
+export function registerSecretCommands(secrets: vscode.SecretStorage, onChanged: () => void): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.setSecret, async (args?: { name: string; value: string }) => {
+      const name = args?.name ?? (await vscode.window.showInputBox({ title: 'Set Secret', prompt: 'Name used as ${secret:NAME} in a header value', placeHolder: 'github-token' }));
+      if (!name) return;
+      const value = args?.value ?? (await vscode.window.showInputBox({ title: `Set Secret "${name}"`, prompt: 'The value (stored in VS Code Secret Storage)', password: true }));
+      if (value === undefined) return;
+      await secrets.store(secretKey(name), value);
+      onChanged();
+    }),
+    vscode.commands.registerCommand(Commands.clearSecret, async (args?: { name: string }) => {
+      const name = args?.name ?? (await vscode.window.showInputBox({ title: 'Clear Secret', prompt: 'Name of the secret to remove' }));
+      if (!name) return;
+      await secrets.delete(secretKey(name));
+      onChanged();
+    }),
+  ];
+}

@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { Connection } from '../connections/connection';
+import { ConnectCancelledError, ConnectionError } from '../connections/connection';
+import type { ConnectionManager } from '../connections/connectionManager';
+import { targetOf, writeServer } from '../config/vscodeSettings';
+import { describeState } from '../views/presentation';
+import type { TreeNode } from '../views/serversTree';
+import { Commands } from './ids';
+
+/** What a command receives: a tree node (menus), a server name (keybindings, tests), or nothing (palette). */
+export type ServerArgument = TreeNode | string | undefined;
+
+export interface CommandContext {
+  manager: ConnectionManager;
+  log: vscode.LogOutputChannel;
+  /** Shows an error notification (recorded for tests). */
+  showError: (message: string, ...actions: string[]) => Thenable<string | undefined>;
+  /** Workspace trust blocks servers that workspace settings define. */
+  isBlockedByTrust: (connection: Connection) => boolean;
+  reloadSettings: () => void;
+}
+
+export function registerServerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const { manager } = ctx;
+  return [
+    vscode.commands.registerCommand(Commands.connect, async (arg: ServerArgument) => {
+      const connection = await resolveServer(ctx, arg, 'Connect which MCP server?', (c) => c.state.kind !== 'connected');
+      if (connection) await userConnect(ctx, connection);
+    }),
+    vscode.commands.registerCommand(Commands.disconnect, async (arg: ServerArgument) => {
+      const connection = await resolveServer(ctx, arg, 'Disconnect which MCP server?', (c) => c.state.kind !== 'disconnected');
+      if (connection) await connection.disconnect();
+    }),
+    vscode.commands.registerCommand(Commands.reconnect, async (arg: ServerArgument) => {
+      const connection = await resolveServer(ctx, arg, 'Reconnect which MCP server?', () => true);
+      if (!connection) return;
+      await connection.disconnect();
+      await userConnect(ctx, connection);
+    }),
+    vscode.commands.registerCommand(Commands.connectAll, async () => {
+      const candidates = manager.all.filter((c) => c.entry.config?.enabled && c.state.kind !== 'connected' && !ctx.isBlockedByTrust(c));
+      await Promise.all(candidates.map((c) => c.connect().catch(() => undefined)));
+      const failed = candidates.filter((c) => c.state.kind === 'error');
+      if (failed.length) void ctx.showError(`Could not connect ${failed.length} of ${candidates.length} MCP servers: ${failed.map((c) => c.name).join(', ')}.`, 'Show Log');
+    }),
+    vscode.commands.registerCommand(Commands.disconnectAll, () => manager.disconnectAll()),
+    vscode.commands.registerCommand(Commands.refresh, async () => {
+      ctx.reloadSettings();
+      await Promise.all(manager.all.map((c) => c.refreshLists().catch(() => undefined)));
+    }),
+    vscode.commands.registerCommand(Commands.removeServer, async (arg: ServerArgument) => {
+      const connection = await resolveServer(ctx, arg, 'Remove which MCP server from settings?', () => true);
+      if (!connection) return;
+      const target = targetOf(connection.name);
+      if (target === undefined) return;
+      const answer = await vscode.window.showWarningMessage(`Remove the MCP server "${connection.name}" from ${scopeName(target)}?`, { modal: true }, 'Remove');
+      if (answer === 'Remove') await writeServer(connection.name, undefined, target);
+    }),
+    vscode.commands.registerCommand(Commands.showLog, () => ctx.log.show(true)),
+  ];
+}
+
+/** A connect the user asked for: a failure gets one notification with "Show Log" and "Retry". */
+export async function userConnect(ctx: CommandContext, connection: Connection): Promise<void> {
+  if (ctx.isBlockedByTrust(connection)) {
+    const answer = await vscode.window.showWarningMessage(
+      `The MCP server "${connection.name}" is defined in workspace settings, and this workspace is not trusted.`,
+      'Manage Workspace Trust',
+    );
+    if (answer) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  try {
+    await connection.connect();
+  } catch (error) {
+    if (error instanceof ConnectCancelledError) return;
+    const reason = error instanceof ConnectionError ? error.reason : describeState(connection.state);
+    const choice = await ctx.showError(`Could not connect to MCP server "${connection.name}": ${reason}`, 'Show Log', 'Retry');
+    if (choice === 'Show Log') ctx.log.show(true);
+    if (choice === 'Retry') await userConnect(ctx, connection);
+  }
+}
+
+async function resolveServer(ctx: CommandContext, arg: ServerArgument, title: string, applies: (c: Connection) => boolean): Promise<Connection | undefined> {
+  if (typeof arg === 'string') return ctx.manager.get(arg);
+  if (arg && typeof arg === 'object' && 'connection' in arg) return ctx.manager.get(arg.connection.name);
+  const candidates = ctx.manager.all.filter(applies);
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage(ctx.manager.all.length ? 'No MCP server is in a state for that.' : 'No MCP servers are configured yet — run "MCP: Add Server".');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((connection) => ({ label: connection.name, description: describeState(connection.state), detail: connection.displayUrl, connection })),
+    { title, placeHolder: 'Server' },
+  );
+  return picked?.connection;
+}
+
+function scopeName(target: vscode.ConfigurationTarget): string {
+  return target === vscode.ConfigurationTarget.Global ? 'your user settings' : 'the workspace settings';
+}
