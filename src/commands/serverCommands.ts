@@ -48,13 +48,15 @@ export function registerServerCommands(ctx: CommandContext): vscode.Disposable[]
       ctx.reloadSettings();
       await Promise.all(manager.all.map((c) => c.refreshLists().catch(() => undefined)));
     }),
-    vscode.commands.registerCommand(Commands.removeServer, async (arg: ServerArgument) => {
+    vscode.commands.registerCommand(Commands.removeServer, async (arg: ServerArgument, options?: { confirmed?: boolean }) => {
       const connection = await resolveServer(ctx, arg, 'Remove which MCP server from settings?', () => true);
       if (!connection) return;
       const target = targetOf(connection.name);
       if (target === undefined) return;
-      const answer = await vscode.window.showWarningMessage(`Remove the MCP server "${connection.name}" from ${scopeName(target)}?`, { modal: true }, 'Remove');
-      if (answer === 'Remove') await writeServer(connection.name, undefined, target);
+      const confirmed =
+        options?.confirmed ||
+        (await vscode.window.showWarningMessage(`Remove the MCP server "${connection.name}" from ${scopeName(target)}?`, { modal: true }, 'Remove')) === 'Remove';
+      if (confirmed) await writeServer(connection.name, undefined, target);
     }),
     vscode.commands.registerCommand(Commands.showLog, () => ctx.log.show(true)),
   ];
