@@ -17,4 +17,6 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // The demo servers for `npm start` and the UI test; not part of the extension.
+  esbuild.build({ ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' }),
 ]);

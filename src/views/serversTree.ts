@@ -98,7 +98,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const look = presentServer(connection, { blockedByTrust: this.isBlockedByTrust(connection) });
     const expandable = isExpandable(connection);
     this.expandable.set(connection, expandable);
-    const item = new vscode.TreeItem(connection.name, expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(connection.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     // The id changes with expandability: VS Code keeps a node's collapsible state by id otherwise.
     item.id = `server/${connection.name}/${expandable ? 'open' : 'closed'}`;
     item.description = look.description;
