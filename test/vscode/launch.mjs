@@ -42,7 +42,9 @@ export function findTools() {
 
 /**
  * Starts a VS Code server plus a headless browser showing its workbench with the extension loaded.
- * Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors, stop() }.
+ * `tmpDir` (optional) is the scratch folder for all state; it is created if absent and always
+ * removed by stop(). Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors,
+ * serverExited(), stop() }.
  */
 export async function startWorkbench({
   extensionDevelopmentPath,
@@ -50,21 +52,19 @@ export async function startWorkbench({
   userSettings = {},
   workspaceDir,
   env = {},
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-vscode-')),
+  tmpDir,
 }) {
   const tools = findTools();
-  const dirs = prepareDirs(tmpDir, userSettings, workspaceDir);
-  const port = await freePort();
-  const server = startServer(tools, dirs, port, env);
-  let browser;
-  const stop = once(async () => {
-    await closeBrowser(browser);
-    await server.stop();
-    fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
-  });
+  const session = { tmpDir: tmpDir ?? makeTmpDir(), server: undefined, browser: undefined };
+  liveSessions.add(session);
+  const stop = once(() => stopSession(session));
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/`, server);
-    browser = await chromium.launch({ executablePath: tools.chromium, args: CHROMIUM_ARGS });
+    const dirs = prepareDirs(session.tmpDir, userSettings, workspaceDir);
+    const port = await freePort();
+    session.server = startServer(tools, dirs, port, env);
+    await waitForHttp(`http://127.0.0.1:${port}/`, session.server);
+    const browser = await chromium.launch({ executablePath: tools.chromium, args: CHROMIUM_ARGS });
+    session.browser = browser;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const consoleErrors = collectConsoleErrors(page);
     const url = workbenchUrl(port, dirs.workspace, extensionDevelopmentPath, extensionTestsPath);
@@ -74,16 +74,23 @@ export async function startWorkbench({
       browser,
       url,
       port,
-      tmpDir,
+      tmpDir: session.tmpDir,
       serverLog: dirs.serverLog,
       consoleErrors,
-      serverExited: () => server.exited,
+      serverExited: () => session.server.exited,
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+async function stopSession(session) {
+  await closeBrowser(session.browser);
+  if (session.server) await killGroup(session.server.pid);
+  fs.rmSync(session.tmpDir, { recursive: true, force: true, maxRetries: 3 });
+  liveSessions.delete(session);
 }
 
 /**
@@ -98,7 +105,8 @@ export async function runExtensionTests({
   timeoutMs = 120_000,
 }) {
   const deadline = Date.now() + timeoutMs;
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-vscode-'));
+  findTools();
+  const tmpDir = makeTmpDir();
   const resultsFile = path.join(tmpDir, 'results.json');
   const workbench = await startWorkbench({
     extensionDevelopmentPath,
@@ -116,16 +124,34 @@ export async function runExtensionTests({
   }
 }
 
+/**
+ * Resolves once the workbench has reached its Restored lifecycle phase, through the smoke-test
+ * driver (window.driver) that --enable-smoke-test-driver installs in the page.
+ */
+export async function waitForWorkbench(page, timeoutMs = PAGE_LOAD_TIMEOUT_MS) {
+  await page.waitForFunction(() => globalThis.driver, undefined, { timeout: timeoutMs });
+  const restored = page.evaluate(() => globalThis.driver.whenWorkbenchRestored());
+  await withTimeout(restored, timeoutMs, 'workbench restore');
+  await page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+}
+
+function makeTmpDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-vscode-launch-'));
+}
+
 function prepareDirs(tmpDir, userSettings, workspaceDir) {
   const dirs = {
     serverData: path.join(tmpDir, 'server-data'),
     userData: path.join(tmpDir, 'user-data'),
     extensions: path.join(tmpDir, 'extensions'),
     workspace: workspaceDir || path.join(tmpDir, 'workspace'),
+    serverTmp: path.join(tmpDir, 'tmp'),
     serverLog: path.join(tmpDir, 'server.log'),
   };
-  const userDir = path.join(dirs.serverData, 'data', 'User');
-  for (const dir of [userDir, dirs.userData, dirs.extensions, dirs.workspace]) {
+  // code-server keeps the browser workbench's user settings on the server under --user-data-dir;
+  // <server-data-dir>/data/User/settings.json is never read (checked: trust and theme ignored there).
+  const userDir = path.join(dirs.userData, 'User');
+  for (const dir of [userDir, dirs.serverData, dirs.extensions, dirs.workspace, dirs.serverTmp]) {
     fs.mkdirSync(dir, { recursive: true });
   }
   const settings = { 'security.workspace.trust.enabled': false, ...userSettings };
@@ -161,26 +187,21 @@ function startServer(tools, dirs, port, env) {
   const child = spawn(tools.node24, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...inheritedEnv(), ...env },
+    // The server leaves its vscode-ipc-*.sock files in XDG_RUNTIME_DIR or TMPDIR; keep them in tmpDir.
+    env: { ...inheritedEnv(), TMPDIR: dirs.serverTmp, XDG_RUNTIME_DIR: dirs.serverTmp, ...env },
   });
   fs.closeSync(logFd);
   const server = { pid: child.pid, exited: false };
   child.once('exit', () => (server.exited = true));
   child.once('error', () => (server.exited = true));
-  liveGroups.add(child.pid);
-  server.stop = once(async () => {
-    await killGroup(child.pid);
-    liveGroups.delete(child.pid);
-  });
   return server;
 }
 
 // When the launcher itself runs inside VS Code (a terminal, a debug session), its VSCODE_* and
 // ELECTRON_RUN_AS_NODE variables would leak into the server and confuse it; drop them.
 function inheritedEnv() {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('VSCODE_') && name !== 'ELECTRON_RUN_AS_NODE'),
-  );
+  const leaks = (name) => name.startsWith('VSCODE_') || name === 'ELECTRON_RUN_AS_NODE';
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !leaks(name)));
 }
 
 async function waitForHttp(url, server) {
@@ -251,9 +272,9 @@ function failureReport(workbench, timeoutMs) {
 }
 
 // The extension host writes its own log (activation errors, run() failures) under
-// server-data/data/logs/<timestamp>/exthost<N>/remoteexthost.log.
+// user-data/logs/<timestamp>/exthost<N>/remoteexthost.log.
 function extensionHostLogs(tmpDir) {
-  const logsDir = path.join(tmpDir, 'server-data', 'data', 'logs');
+  const logsDir = path.join(tmpDir, 'user-data', 'logs');
   return listFiles(logsDir).filter((file) => path.basename(file) === 'remoteexthost.log');
 }
 
@@ -302,14 +323,25 @@ async function groupGone(pgid, deadline) {
   return false;
 }
 
-// The server runs detached, so it would outlive this process if it died early (an uncaught error,
-// Ctrl-C); kill whatever is still running on the way out.
-const liveGroups = new Set();
+// The server runs detached, so it would outlive this process if that ended early (an uncaught
+// error, Ctrl-C); kill whatever is still running and remove its files on the way out.
+const liveSessions = new Set();
 process.once('exit', () => {
-  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  for (const session of liveSessions) {
+    if (session.server) signalGroup(session.server.pid, 'SIGKILL');
+    fs.rmSync(session.tmpDir, { recursive: true, force: true });
+  }
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function once(fn) {
