@@ -62,6 +62,8 @@ export class TolerantTransport implements Transport {
 
   private session: Session | undefined;
   private reinit: Promise<Session> | undefined;
+  /** The session whose initialize is in flight in 'auto' mode; its errors reach the caller as a rejection. */
+  private deciding: Session | undefined;
   private initializeRequest: JSONRPCRequest | undefined;
   private protocolVersion: string | undefined;
   private getRetryTimer: NodeJS.Timeout | undefined;
@@ -77,10 +79,21 @@ export class TolerantTransport implements Transport {
   private readonly baseFetch: FetchLike;
   private readonly random: () => number;
   private lastResolvedHeaders: Record<string, string> = {};
+  /** The URL requests go to: fetch refuses a URL with user:password, so those travel as Basic auth. */
+  private readonly requestUrl: URL;
+  private readonly urlCredentials: { authorization: string; password: string } | undefined;
 
   constructor(private readonly options: TolerantTransportOptions) {
     this.kind = options.transport ?? 'auto';
     this.displayUrl = displayUrl(options.url);
+    this.requestUrl = new URL(options.url.href);
+    if (this.requestUrl.username || this.requestUrl.password) {
+      const password = decodeUrlPart(this.requestUrl.password);
+      const userPass = `${decodeUrlPart(this.requestUrl.username)}:${password}`;
+      this.urlCredentials = { authorization: `Basic ${Buffer.from(userPass).toString('base64')}`, password };
+      this.requestUrl.username = '';
+      this.requestUrl.password = '';
+    }
     this.tolerated = new Set(options.toleratedGetStatuses ?? DEFAULT_TOLERATED_GET_STATUSES);
     this.getRetry = options.getRetry ?? DEFAULT_GET_RETRY;
     this.baseFetch = options.fetch ?? fetch;
@@ -115,6 +128,10 @@ export class TolerantTransport implements Transport {
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (isRequest(message, 'initialize')) this.initializeRequest = message;
     const session = await this.currentSession();
+    // In 'auto' a refused initialize may only mean "legacy server": the SDK reports the refusal to
+    // onerror before it throws, so it is held back here and decided below (fall back, or reject).
+    const mayFallBack = this.kind === 'auto' && session.kind === 'streamable' && isRequest(message, 'initialize');
+    if (mayFallBack) this.deciding = session;
     try {
       await sendOn(session, message, options);
     } catch (error) {
@@ -122,11 +139,18 @@ export class TolerantTransport implements Transport {
         const fresh = await this.reinitialise(session, error.trigger);
         return sendOn(fresh, message, options); // retried once; a second expiry reaches the caller
       }
+      if (isAbort(error) && !this.closed && (this.reinit !== undefined || session !== this.session)) {
+        // Another request found the session expired, and closing it aborted this one on the wire:
+        // the server had forgotten the session anyway, so send it again on the new one.
+        return sendOn(await this.currentSession(), message, options);
+      }
       const status = httpStatusOf(error);
       if (this.kind === 'auto' && session.kind === 'streamable' && isRequest(message, 'initialize') && status !== undefined && LEGACY_FALLBACK_STATUSES.has(status)) {
         return this.fallBackToLegacy(session, message, status);
       }
       throw error;
+    } finally {
+      if (mayFallBack) this.deciding = undefined;
     }
   }
 
@@ -160,7 +184,7 @@ export class TolerantTransport implements Transport {
       displayUrl: this.displayUrl,
       baseFetch: this.baseFetch,
       resolveHeaders: () => this.resolveHeaders(),
-      secrets: () => Object.values(this.lastResolvedHeaders),
+      secrets: () => [...Object.values(this.lastResolvedHeaders), ...(this.urlCredentials ? [this.urlCredentials.password] : [])],
       toleratedGetStatuses: this.tolerated,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs ?? DEFAULT_GET_HEADERS_TIMEOUT_MS,
       emit: (event) => this.emit(event),
@@ -168,7 +192,7 @@ export class TolerantTransport implements Transport {
       onStreamSessionExpired: (trigger) => void this.reinitialise(session, trigger).catch(() => undefined),
       onInitializedNotAccepted: () => setImmediate(() => this.openStandaloneStream(session)),
     });
-    const transport = new StreamableHTTPClientTransport(this.options.url, { fetch: fetcher.fetch });
+    const transport = new StreamableHTTPClientTransport(this.requestUrl, { fetch: fetcher.fetch });
     const session: Session = { kind: 'streamable', transport, fetch: fetcher };
     this.wire(session);
     await transport.start();
@@ -178,7 +202,7 @@ export class TolerantTransport implements Transport {
   private async startLegacySession(): Promise<Session> {
     const fetchWithHeaders: FetchLike = async (url, init = {}) =>
       this.baseFetch(url, { ...init, headers: withConfiguredHeaders(init.headers, await this.resolveHeaders()) });
-    const transport = new SSEClientTransport(this.options.url, { fetch: fetchWithHeaders });
+    const transport = new SSEClientTransport(this.requestUrl, { fetch: fetchWithHeaders });
     const session: Session = { kind: 'legacy', transport };
     await transport.start(); // opens the SSE stream and waits for its `endpoint` event
     this.wire(session);
@@ -190,7 +214,7 @@ export class TolerantTransport implements Transport {
     const { transport } = session;
     transport.onmessage = (message: JSONRPCMessage) => this.route(session, message);
     transport.onerror = (error) => {
-      if (this.closed || session !== this.session || error instanceof SessionExpiredError || isAbort(error)) return;
+      if (this.closed || session !== this.session || session === this.deciding || error instanceof SessionExpiredError || isAbort(error)) return;
       if (session.kind === 'legacy') {
         // The legacy stream carries the session; once it breaks the session is gone.
         this.emit({ kind: 'session-lost', server: this.options.server, reason: `the SSE stream broke: ${describeFetchError(error)}`, time: new Date() });
@@ -235,6 +259,7 @@ export class TolerantTransport implements Transport {
 
   private async startReplacementSession(failed: Session, trigger: string): Promise<Session> {
     this.clearGetRetry();
+    this.getRetryAttempt = 0; // the new session's GET stream gets its own retries
     void this.closeSession(failed, { endSession: false });
     let session: Session | undefined;
     try {
@@ -355,7 +380,10 @@ export class TolerantTransport implements Transport {
   }
 
   private async resolveHeaders(): Promise<Record<string, string>> {
-    this.lastResolvedHeaders = (await this.options.headers?.()) ?? {};
+    const configured = (await this.options.headers?.()) ?? {};
+    const configuresAuthorization = Object.keys(configured).some((name) => name.toLowerCase() === 'authorization');
+    this.lastResolvedHeaders =
+      this.urlCredentials && !configuresAuthorization ? { Authorization: this.urlCredentials.authorization, ...configured } : configured;
     return this.lastResolvedHeaders;
   }
 }
@@ -382,6 +410,15 @@ function isRequest(message: JSONRPCMessage, method: string): message is JSONRPCR
 function httpStatusOf(error: unknown): number | undefined {
   if (error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code > 0) return error.code;
   return undefined;
+}
+
+/** "p%40ss" → "p@ss"; a stray "%" that is no escape stays as written. */
+function decodeUrlPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 function isAbort(error: unknown): boolean {

@@ -41,47 +41,53 @@ export function findTools() {
 }
 
 /**
- * Starts a VS Code server plus a headless browser showing its workbench with the extension loaded.
- * `tmpDir` (optional) is the scratch folder for all state; it is created if absent and always
- * removed by stop(). Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors,
- * serverExited(), stop() }.
+ * Starts a VS Code server (no browser) with the extension under development, for a person to open.
+ * Returns { url, port, tmpDir, serverLog, serverExited(), stop() }; `url` opens the workbench with
+ * the extension loaded (and its tests run, if `extensionTestsPath` is given).
  */
-export async function startWorkbench({
-  extensionDevelopmentPath,
-  extensionTestsPath,
-  userSettings = {},
-  workspaceDir,
-  env = {},
-  tmpDir,
-}) {
+export async function startVsCodeServer({ extensionDevelopmentPath, extensionTestsPath, userSettings = {}, workspaceDir, env = {}, tmpDir, port }) {
   const tools = findTools();
   const session = { tmpDir: tmpDir ?? makeTmpDir(), server: undefined, browser: undefined };
   liveSessions.add(session);
   const stop = once(() => stopSession(session));
   try {
     const dirs = prepareDirs(session.tmpDir, userSettings, workspaceDir);
-    const port = await freePort();
-    session.server = startServer(tools, dirs, port, env);
-    await waitForHttp(`http://127.0.0.1:${port}/`, session.server);
-    const browser = await chromium.launch({ executablePath: tools.chromium, args: CHROMIUM_ARGS });
-    session.browser = browser;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors = collectConsoleErrors(page);
-    const url = workbenchUrl(port, dirs.workspace, extensionDevelopmentPath, extensionTestsPath);
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: PAGE_LOAD_TIMEOUT_MS });
+    const chosenPort = port ?? (await freePort());
+    session.server = startServer(tools, dirs, chosenPort, env);
+    await waitForHttp(`http://127.0.0.1:${chosenPort}/`, session.server);
     return {
-      page,
-      browser,
-      url,
-      port,
+      url: workbenchUrl(chosenPort, dirs.workspace, extensionDevelopmentPath, extensionTestsPath),
+      port: chosenPort,
       tmpDir: session.tmpDir,
       serverLog: dirs.serverLog,
-      consoleErrors,
       serverExited: () => session.server.exited,
+      session,
       stop,
     };
   } catch (err) {
     await stop();
+    throw err;
+  }
+}
+
+/**
+ * Starts a VS Code server plus a headless browser showing its workbench with the extension loaded.
+ * `tmpDir` (optional) is the scratch folder for all state; it is created if absent and always
+ * removed by stop(). Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors,
+ * serverExited(), stop() }.
+ */
+export async function startWorkbench(options) {
+  const server = await startVsCodeServer(options);
+  try {
+    const browser = await chromium.launch({ executablePath: findTools().chromium, args: CHROMIUM_ARGS });
+    server.session.browser = browser;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const consoleErrors = collectConsoleErrors(page);
+    await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: PAGE_LOAD_TIMEOUT_MS });
+    const { session, ...rest } = server;
+    return { ...rest, page, browser, consoleErrors };
+  } catch (err) {
+    await server.stop();
     throw err;
   }
 }
