@@ -14,8 +14,8 @@ export async function resolveHeaderValues(
 ): Promise<Record<string, string>> {
   const resolved: Record<string, string> = {};
   for (const [name, template] of Object.entries(headers)) {
-    let value = template;
-    for (const [reference, kind, key] of template.matchAll(REFERENCE)) {
+    const replacements: string[] = [];
+    for (const [, kind, key] of template.matchAll(REFERENCE)) {
       const replacement = kind === 'env' ? env[key] : await lookupSecret(key);
       if (replacement === undefined) {
         throw new Error(
@@ -24,9 +24,12 @@ export async function resolveHeaderValues(
             : `Header "${name}" uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP: Set Secret".`,
         );
       }
-      value = value.replace(reference, replacement);
+      replacements.push(replacement);
     }
-    resolved[name] = value;
+    // One pass over the template, with a replacer function: a value is inserted literally ("$&" in a
+    // password stays "$&") and is never searched for references itself.
+    let index = 0;
+    resolved[name] = template.replace(REFERENCE, () => replacements[index++]);
   }
   return resolved;
 }

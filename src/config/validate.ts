@@ -89,6 +89,10 @@ function checkUrl(value: unknown): string {
     return `The "url" is not an absolute URL — write it in full, e.g. "https://example.com/mcp".`;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    if (/^[^:/]+:\d+(\/|$)/.test(value)) {
+      // "localhost:3000/mcp" parses as the scheme "localhost:"; the user left out http://.
+      return `The "url" has no scheme — start it with http:// or https://, e.g. "http://localhost:3000/mcp".`;
+    }
     return `The "url" must start with http:// or https://, not ${parsed.protocol}.`;
   }
   return `ok:${parsed.href}`;

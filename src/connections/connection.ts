@@ -66,6 +66,8 @@ export class Connection {
   /** Bumped by every connect and disconnect; work from an older generation is discarded. */
   private generation = 0;
   private wanted = false;
+  /** Header values as resolved for requests (secrets, env values), kept only to redact them. */
+  private readonly resolvedHeaderValues = new Set<string>();
 
   constructor(
     private _entry: ServerEntry,
@@ -214,7 +216,7 @@ export class Connection {
       server: this.name,
       url: new URL(config.url),
       transport: config.transport,
-      headers: () => this.options.resolveHeaders(config.headers),
+      headers: async () => this.rememberResolved(await this.options.resolveHeaders(config.headers)),
       toleratedGetStatuses: this.options.settings.toleratedGetStatuses,
       requestTimeoutMs: this.timeoutMs(),
       fetch: this.options.fetch,
@@ -335,7 +337,8 @@ export class Connection {
     if (event.kind === 'get-fallback') this._lastGetFallback = event;
     if (event.kind === 'session-reinitialised') this._reinitialisations++;
     if (transport !== this.transport) return; // still connecting, or an old transport
-    if (this._details) this._details = { ...this._details, sessionId: transport.sessionId };
+    const sessionChanged = !!this._details && this._details.sessionId !== transport.sessionId;
+    if (this._details && sessionChanged) this._details = { ...this._details, sessionId: transport.sessionId };
     const droppedBecause =
       event.kind === 'session-lost'
         ? event.reason
@@ -343,7 +346,10 @@ export class Connection {
           ? 'connection refused'
           : undefined;
     if (droppedBecause) return this.dropped(droppedBecause);
-    if (this._state.kind === 'connected') this.setState(this.connectedState(transport));
+    if (this._state.kind !== 'connected') return;
+    // Most events (every wire line) change nothing shown: fire only for a real change.
+    const next = this.connectedState(transport);
+    if (sessionChanged || JSON.stringify(next) !== JSON.stringify(this._state)) this.setState(next);
   }
 
   /** The server went away under a live connection: reconnect with backoff while it is still wanted. */
@@ -409,11 +415,27 @@ export class Connection {
   /** Phrases an error for the user, with every configured header value kept out. */
   private sentence(error: unknown): string {
     const text = error instanceof ConnectionError ? error.reason : describeError(error, this.displayUrl ?? '');
-    return redactSecrets(text, Object.values(this._entry.config?.headers ?? {}));
+    return redactSecrets(text, this.secrets());
   }
 
   private log(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', text: string): void {
-    this.options.logger[level](`[${this.name}] ${redactSecrets(text, Object.values(this._entry.config?.headers ?? {}))}`);
+    this.options.logger[level](`[${this.name}] ${redactSecrets(text, this.secrets())}`);
+  }
+
+  private rememberResolved(headers: Record<string, string>): Record<string, string> {
+    for (const value of Object.values(headers)) {
+      this.resolvedHeaderValues.add(value);
+      // "Bearer <token>": a server may echo the token alone.
+      const credentials = /^\S+\s+(\S{8,})$/.exec(value)?.[1];
+      if (credentials) this.resolvedHeaderValues.add(credentials);
+    }
+    return headers;
+  }
+
+  /** Configured header values (templates) and the values they resolved to; longest first. */
+  private secrets(): string[] {
+    const all = new Set([...Object.values(this._entry.config?.headers ?? {}), ...this.resolvedHeaderValues]);
+    return [...all].sort((a, b) => b.length - a.length);
   }
 }
 
