@@ -51,7 +51,7 @@ export function parseCommandLine(argv: string[]): CliCommand | 'help' {
   if (command === 'probe' && values.args !== undefined) throw new UsageError('--args belongs to "call", not "probe".');
 
   const timeoutSeconds = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600) {
     throw new UsageError('--timeout must be a number of seconds between 1 and 600.');
   }
   const transport = values.transport ?? 'auto';

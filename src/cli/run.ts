@@ -36,7 +36,10 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
   const connection = new Connection(entry, {
     logger,
     settings: DEFAULT_GLOBAL_SETTINGS,
-    resolveHeaders: (headers) => resolveHeaderValues(headers, async () => undefined),
+    resolveHeaders: (headers) =>
+      resolveHeaderValues(headers, async (name) => {
+        throw new Error(`\${secret:${name}} works only inside VS Code (Secret Storage); on the command line use \${env:NAME}.`);
+      }),
     clientInfo: { name: 'mcp-connections-cli', version: VERSION },
   });
 

@@ -57,7 +57,7 @@ export function validateServer(name: string, value: unknown, scope: 'user' | 'wo
     return fail(`"transport" must be "auto", "streamable-http" or "sse", not ${JSON.stringify(raw.transport)}.`);
   }
   const timeout = raw.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT_SECONDS) {
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
     return fail(`"timeoutSeconds" must be a number of seconds between 1 and ${MAX_TIMEOUT_SECONDS}.`);
   }
 

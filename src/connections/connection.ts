@@ -9,6 +9,7 @@ import type { Logger } from '../common/logger';
 import { displayUrl, redactSecrets } from '../common/redact';
 import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
 import { FetchLike } from '../transport/sessionFetch';
+import { describeFetchError } from '../transport/http';
 import { TolerantTransport } from '../transport/tolerantTransport';
 import type { GetFallbackEvent, RetryPolicy, TransportEvent } from '../transport/types';
 import { ConnectTimeoutError, describeError } from './describeError';
@@ -176,6 +177,9 @@ export class Connection {
     try {
       return await client.callTool({ name, arguments: args }, undefined, { timeout: this.timeoutMs() });
     } catch (error) {
+      const cause = describeFetchError(error);
+      // A POST-only connection learns that its server went away only when a request fails.
+      if (cause === 'connection refused' || cause === 'connection reset by the server') this.dropped(cause);
       throw new ConnectionError(this.name, this.sentence(error));
     }
   }

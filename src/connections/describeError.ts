@@ -33,7 +33,7 @@ export function describeError(error: unknown, url: string): string {
     case 'host name not found':
       return `The host ${host} was not found — check the URL.`;
     case 'connection reset by the server':
-      return `${host} closed the connection — check that the URL points at an MCP server.`;
+      return `${host} closed the connection unexpectedly — check that the server is running and that the URL points at an MCP server.`;
   }
   if (cause.startsWith("the server's TLS certificate")) {
     return `${capitalise(cause)} — use a certificate from a trusted authority, or add its CA with NODE_EXTRA_CA_CERTS.`;

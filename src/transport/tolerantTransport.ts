@@ -217,7 +217,7 @@ export class TolerantTransport implements Transport {
       if (this.closed || session !== this.session || session === this.deciding || error instanceof SessionExpiredError || isAbort(error)) return;
       if (session.kind === 'legacy') {
         // The legacy stream carries the session; once it breaks the session is gone.
-        this.emit({ kind: 'session-lost', server: this.options.server, reason: `the SSE stream broke: ${describeFetchError(error)}`, time: new Date() });
+        this.emit({ kind: 'session-lost', server: this.options.server, reason: legacyStreamBroke(error), time: new Date() });
         return;
       }
       this.onerror?.(error);
@@ -419,6 +419,11 @@ function decodeUrlPart(part: string): string {
   } catch {
     return part;
   }
+}
+
+function legacyStreamBroke(error: unknown): string {
+  const detail = describeFetchError(error).replace(/^SSE error:\s*(undefined)?\s*/, '');
+  return detail ? `the SSE stream broke: ${detail}` : 'the server closed the SSE stream';
 }
 
 function isAbort(error: unknown): boolean {
