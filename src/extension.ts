@@ -86,6 +86,8 @@ export function activate(context: vscode.ExtensionContext) {
     /** The lines written to the output channel at info level and above. */
     logLines: recent,
     errorsShown: () => [...errorsShown],
+    /** Where this extension's logs go; the output channel's file is under the same logs folder. */
+    logUri: context.logUri,
     /** What the tree shows, read through the real tree provider. */
     treeSnapshot: () => snapshot(tree, isBlockedByTrust),
   };

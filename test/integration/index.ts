@@ -1,5 +1,5 @@
 // Entry point the extension host calls (`extensionTestsPath`), for both launchers: runs every
-// suite/*.test.js with mocha and writes { passed, failed, failures } to $MCP_TEST_RESULTS, which the
+// suite/*.test.js (or $MCP_TEST_SUITE/*.test.js) with mocha and writes { passed, failed, failures } to $MCP_TEST_RESULTS, which the
 // code-server launcher waits for. Same run() contract as @vscode/test-electron.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,7 +29,8 @@ function runMocha(results: Results): Promise<void> {
   const mochaModule = require('mocha');
   const Mocha = mochaModule.default ?? mochaModule;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000 });
-  const suiteDir = path.join(__dirname, 'suite');
+  // MCP_TEST_SUITE picks another folder of tests (the trust suite needs its own VS Code instance).
+  const suiteDir = path.join(__dirname, process.env.MCP_TEST_SUITE ?? 'suite');
   const only = process.env.MCP_TEST_GREP;
   if (only) mocha.grep(only);
   for (const file of fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(suiteDir, file));

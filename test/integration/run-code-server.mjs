@@ -1,21 +1,76 @@
 #!/usr/bin/env node
-// Runs the integration suite (test/integration/suite) inside a real VS Code extension host: the VS Code
-// server build from the npm package code-server, driven by Debian's Chromium. This is what CI uses.
-// Needs `npm run build` + `tsc -p tsconfig.test.json` first (npm run test:integration does both) and
-// the tools from scripts/install-tools.sh. Optional: MCP_TEST_GREP=<pattern> runs only matching tests.
+// Runs the integration suites inside a real VS Code extension host: the VS Code server build from the
+// npm package code-server, driven by Debian's Chromium. This is what CI uses.
+//   1. test/integration/suite — everything but trust, in a trusted workspace;
+//   2. test/integration/trust — in an untrusted workspace; when the suite asks (by writing a signal
+//      file), this launcher trusts the workspace through the UI, as a user would (Manage → Trust).
+// Needs `node esbuild.mjs` and `npx tsc -p tsconfig.test.json` first (npm test does both) and the tools
+// from scripts/install-tools.sh. MCP_TEST_GREP=<pattern> runs only matching tests.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runExtensionTests } from '../vscode/launch.mjs';
+import { runExtensionTests, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const testsEntry = path.join(root, 'out/test/integration/index.js');
 const started = Date.now();
-const results = await runExtensionTests({
+
+const main = await runExtensionTests({
   extensionDevelopmentPath: root,
-  extensionTestsPath: path.join(root, 'out/test/integration/index.js'),
-  userSettings: { 'mcpConnections.servers': {} },
+  extensionTestsPath: testsEntry,
+  userSettings: { 'mcpConnections.servers': {}, 'chat.disableAIFeatures': true },
   timeoutMs: 300_000,
 });
-for (const failure of results.failures) console.log(`✗ ${failure.title}\n${failure.error}\n`);
-console.log(`Integration suite in VS Code (code-server) finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${results.passed} passed, ${results.failed} failed`);
-process.exitCode = results.failed === 0 && results.passed > 0 ? 0 : 1;
+const trust = await runTrustSuite();
+
+const all = [main, trust];
+for (const failure of all.flatMap((r) => r.failures)) console.log(`✗ ${failure.title}\n${failure.error}\n`);
+const passed = all.reduce((n, r) => n + r.passed, 0);
+const failed = all.reduce((n, r) => n + r.failed, 0);
+console.log(`Integration suites in VS Code (code-server) finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+
+async function runTrustSuite() {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-trust-'));
+  const results = path.join(scratch, 'results.json');
+  const signal = path.join(scratch, 'trust-signal');
+  const workspaceDir = path.join(scratch, 'workspace');
+  fs.mkdirSync(workspaceDir);
+  const workbench = await startWorkbench({
+    extensionDevelopmentPath: root,
+    extensionTestsPath: testsEntry,
+    workspaceDir,
+    userSettings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'chat.disableAIFeatures': true },
+    env: { MCP_TEST_RESULTS: results, MCP_TEST_SUITE: 'trust', MCP_TEST_TRUST_SIGNAL: signal },
+  });
+  try {
+    const deadline = Date.now() + 180_000;
+    let trusted = false;
+    while (Date.now() < deadline) {
+      if (fs.existsSync(results)) return JSON.parse(fs.readFileSync(results, 'utf8'));
+      if (!trusted && fs.existsSync(signal)) {
+        await trustWorkspace(workbench.page);
+        trusted = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200)); // polling files with a deadline
+    }
+    return { passed: 0, failed: 1, failures: [{ title: 'Workspace trust suite', error: `no results within 180 s; server log: ${workbench.serverLog}` }] };
+  } finally {
+    await workbench.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** What a user does: the "Restricted Mode" status bar item, then "Trust" in the trust editor. */
+async function trustWorkspace(page) {
+  await waitForWorkbench(page);
+  try {
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().click({ timeout: 30_000 });
+    await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first().click({ timeout: 30_000 });
+  } catch (error) {
+    await page.screenshot({ path: path.join(root, 'test-results', 'trust-failure.png') }).catch(() => undefined);
+    throw error;
+  }
+}
