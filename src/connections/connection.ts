@@ -117,12 +117,14 @@ export class Connection {
 
   /** Cancels whatever is in flight, ends the session (DELETE) and stays disconnected. */
   async disconnect(): Promise<void> {
+    const was = this._state.kind;
     this.wanted = false;
     this.generation++;
     this.clearReconnectTimer();
     this.cancelInFlight?.();
     const closing = this.closeClient();
     if (!this._entry.problem) this.setState({ kind: 'disconnected' });
+    if (was === 'connected' || was === 'connecting' || was === 'reconnecting') this.log('info', was === 'connected' ? 'Disconnected' : `Disconnected (cancelled while ${was})`);
     await closing;
   }
 
