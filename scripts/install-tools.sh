@@ -15,6 +15,12 @@ exec 9>"$TOOLS_DIR/.lock"
 flock 9
 
 say() { echo "[install-tools] $*"; }
+
+# Run from an npm script, this shell inherits the outer npm's npm_* variables; nested installs would
+# take them as config (code-server's postinstall reads npm_config_user_agent and sees the outer Node).
+while IFS='=' read -r name _; do
+  case "$name" in npm_*) unset "$name" ;; esac
+done < <(env)
 want="${1:-all}"   # all | node24 | conformance | vscode
 
 node24="$TOOLS_DIR/node24/node_modules/node/bin/node"
