@@ -2,12 +2,13 @@
 // `npm test`: every suite, in order, from a fresh clone after `npm ci`. Installs the heavy tools it
 // needs (cached outside the repo), streams each suite's output, then prints a summary and one closing
 // line "Total: N passed, N failed". Exit code non-zero if anything failed.
-//   node scripts/test.mjs [unit|conformance|integration|ui …]   runs only the named stages
+//   node scripts/test.mjs [unit|faults|conformance|integration|ui …]   runs only the named stages
 import { spawn } from 'node:child_process';
 
 const STAGES = {
   build: { title: 'build', command: 'node esbuild.mjs && npx tsc -p tsconfig.test.json', counts: false },
   unit: { title: 'unit (transport, connections, config, CLI)', command: 'npx mocha --reporter spec', counts: true },
+  faults: { title: 'faults (real servers on loopback: restarts, outages, bad answers, scale, leaks)', command: "npx mocha --no-config --timeout 60000 'out/test/faults/**/*.test.js'", counts: true },
   conformance: { title: 'official MCP conformance suite', command: 'bash scripts/install-tools.sh conformance && node scripts/conformance.mjs', counts: true },
   integration: { title: 'integration in a real VS Code', command: 'bash scripts/install-tools.sh vscode && node test/integration/run-code-server.mjs', counts: true },
   ui: { title: 'UI in the real workbench', command: 'bash scripts/install-tools.sh vscode && node test/ui/sidebar.ui.mjs', counts: true },

@@ -12,7 +12,7 @@ import { FetchLike } from '../transport/sessionFetch';
 import { describeFetchError } from '../transport/http';
 import { TolerantTransport } from '../transport/tolerantTransport';
 import type { GetFallbackEvent, RetryPolicy, TransportEvent } from '../transport/types';
-import { ConnectTimeoutError, describeError } from './describeError';
+import { ConnectTimeoutError, describeError, isRequestTimeout } from './describeError';
 import { describeTransportEvent } from './eventLog';
 import type { ConnectionState, ListedItem, ServerDetails } from './state';
 
@@ -122,6 +122,9 @@ export class Connection {
     this.generation++;
     this.clearReconnectTimer();
     this.cancelInFlight?.();
+    // A connect() from now on starts afresh instead of joining the cancelled attempt.
+    this.inFlight = undefined;
+    this.cancelInFlight = undefined;
     const closing = this.closeClient();
     if (!this._entry.problem) this.setState({ kind: 'disconnected' });
     if (was === 'connected' || was === 'connecting' || was === 'reconnecting') this.log('info', was === 'connected' ? 'Disconnected' : `Disconnected (cancelled while ${was})`);
@@ -148,7 +151,10 @@ export class Connection {
   async refreshLists(): Promise<void> {
     const client = this.client;
     if (!client || !this._details) return;
-    const lists = await this.fetchLists(client, this._details.capabilities);
+    const lists = await this.fetchLists(client, this._details.capabilities).catch((error) => {
+      if (isRequestTimeout(error)) this.checkAnswering(client);
+      throw error;
+    });
     if (client !== this.client) return;
     this._details = { ...this._details, ...lists };
     this.changed.fire(this);
@@ -182,8 +188,23 @@ export class Connection {
       const cause = describeFetchError(error);
       // A POST-only connection learns that its server went away only when a request fails.
       if (cause === 'connection refused' || cause === 'connection reset by the server') this.dropped(cause);
+      else if (isRequestTimeout(error)) this.checkAnswering(client);
       throw new ConnectionError(this.name, this.sentence(error));
     }
+  }
+
+  /**
+   * A request went unanswered: a slow tool, or a server that stopped answering (hung, frozen, gone
+   * behind a proxy that still accepts)? A ping decides; if it goes unanswered too, the connection
+   * counts as dropped and reconnects with backoff, so the state shows it.
+   */
+  private checkAnswering(client: Client): void {
+    client.ping({ timeout: this.timeoutMs() }).catch((error) => {
+      if (client !== this.client) return;
+      const cause = describeFetchError(error);
+      if (isRequestTimeout(error)) this.dropped(`no answer within ${this.timeoutMs() / 1000} s`);
+      else if (cause === 'connection refused' || cause === 'connection reset by the server') this.dropped(cause);
+    });
   }
 
   async dispose(): Promise<void> {

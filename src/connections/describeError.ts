@@ -1,8 +1,9 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { excerpt } from '../common/redact';
 import { describeFetchError } from '../transport/http';
 import { InitializeRejectedError } from '../transport/tolerantTransport';
+import { AnswerTooLargeError, BrokenAnswerData, formatMegabytes } from '../transport/types';
 
 export class ConnectTimeoutError extends Error {
   constructor(readonly seconds: number) {
@@ -25,6 +26,28 @@ export function describeError(error: unknown, url: string): string {
     const detail = error.message.replace(/^Streamable HTTP error: (Error POSTing to endpoint: )?/, '');
     return describeStatus(error.code, detail, url);
   }
+  const broken = brokenAnswerOf(error);
+  if (error instanceof AnswerTooLargeError || broken?.brokenAnswer === 'too-large') {
+    const limit = error instanceof AnswerTooLargeError ? error.limitBytes : (broken as { limitBytes: number }).limitBytes;
+    return `The server's answer exceeded ${formatMegabytes(limit)} and was not read — ask for less data (narrower arguments, paging), or check the server.`;
+  }
+  if (broken?.brokenAnswer === 'cut') return `The server broke off its answer (${excerpt(broken.reason, 80)}) — check the server's logs, then try again.`;
+  if (broken?.brokenAnswer === 'unanswered') {
+    return `The server ended its answer without answering the request — check that "url" points at the server's MCP endpoint, and the server's logs.`;
+  }
+  if (error instanceof SyntaxError && /JSON/.test(error.message)) {
+    return `The server's answer was not JSON — check that "url" points at the server's MCP endpoint.`;
+  }
+  if (error instanceof Error && error.name === 'ZodError') {
+    return `The server's answer was not a JSON-RPC message — check that "url" points at the server's MCP endpoint.`;
+  }
+  if (error instanceof StreamableHTTPError && error.code === -1 && /Unexpected content type/.test(error.message)) {
+    const type = /Unexpected content type: (.*)$/.exec(error.message)?.[1]?.trim() || 'none';
+    return `The server answered with content type "${excerpt(type, 60)}" instead of JSON or an event stream — check that "url" points at the server's MCP endpoint.`;
+  }
+  if (isRequestTimeout(error)) {
+    return `No answer from ${host} within ${error.data.timeout / 1000} s — check that the server is running, or raise "timeoutSeconds".`;
+  }
   if (error instanceof McpError) return `The server answered with an MCP error: ${excerpt(error.message, 160)}`;
   const cause = describeFetchError(error);
   switch (cause) {
@@ -40,6 +63,17 @@ export function describeError(error: unknown, url: string): string {
   }
   if (/maxBuffer|too large|exceeds/i.test(cause)) return `The server's answer was too large (${excerpt(cause, 120)}).`;
   return capitalise(excerpt(cause, 200).replace(/\.$/, '')) + '.';
+}
+
+/** The error the transport handed the client for a request whose answer stream ended without the answer. */
+function brokenAnswerOf(error: unknown): BrokenAnswerData | undefined {
+  const data = error instanceof McpError ? (error.data as Partial<BrokenAnswerData> | undefined) : undefined;
+  return typeof data?.brokenAnswer === 'string' ? (data as BrokenAnswerData) : undefined;
+}
+
+/** The SDK gave up waiting for the answer to a request (not an error the server sent). */
+export function isRequestTimeout(error: unknown): error is McpError & { data: { timeout: number } } {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout && typeof (error.data as { timeout?: unknown } | undefined)?.timeout === 'number';
 }
 
 function describeStatus(status: number, detail: string, url: string): string {
@@ -59,6 +93,13 @@ function describeStatus(status: number, detail: string, url: string): string {
       return `The server rejected the request as bad (HTTP 400)${said}.`;
   }
   if (status >= 500) return `The server failed with HTTP ${status}${said} — check the server's logs.`;
+  if (status >= 300 && status < 400) {
+    // The SDK follows redirects only within the configured origin, so headers never leave it.
+    const target = /Redirect to (\S+) not followed/.exec(detail)?.[1] ?? /try (\S+) instead/.exec(detail)?.[1];
+    if (target) {
+      return `The server redirected (HTTP ${status}) to ${target}, another origin, which is not followed so that headers stay with ${hostOf(url)} — if you trust it, set "url" to ${target}.`;
+    }
+  }
   return `The server answered HTTP ${status}${said}.`;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
@@ -34,6 +35,8 @@ export interface TestServerOptions {
   resumable?: boolean;
   /** Answer DELETE with this status (e.g. 405, "not allowed") instead of ending the session. */
   deleteStatus?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RecordedRequest {
@@ -58,6 +61,8 @@ export interface TestServer {
   readonly openGets: number;
   /** The most GET requests that were open at the same time for one session id. */
   readonly maxConcurrentGetsPerSession: number;
+  /** With `tls`: why each failed TLS handshake failed (error codes, e.g. an "unknown CA" alert from the client). */
+  readonly tlsClientErrors: string[];
   close(): Promise<void>;
 }
 
@@ -67,7 +72,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const handler = options.kind === 'legacy-sse' ? legacySseHandler(options) : streamableHandler(options);
   const openGets = new Map<string, number>();
   let maxConcurrentGetsPerSession = 0;
-  const server = createServer((req, res) => {
+  const tlsClientErrors: string[] = [];
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET') {
       const key = header(req, 'mcp-session-id') ?? '';
       const open = (openGets.get(key) ?? 0) + 1;
@@ -89,11 +95,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     handler.handle(req, res).catch((error) => {
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
+  server.on('tlsClientError', (error: NodeJS.ErrnoException) => void tlsClientErrors.push(error.code ?? error.message));
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/mcp`,
     port,
     requests,
     notifyToolsChanged: () => handler.notifyToolsChanged(),
@@ -105,6 +113,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     get maxConcurrentGetsPerSession() {
       return maxConcurrentGetsPerSession;
     },
+    tlsClientErrors,
     close: async () => {
       await handler.forgetSessions();
       server.closeAllConnections();

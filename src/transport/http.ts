@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { AnswerTooLargeError } from './types';
 
 /** "404 Not Found": the server's reason phrase, or the standard one when the server sent none. */
 export function statusLine(status: number, statusText: string): string {
@@ -72,6 +73,70 @@ export function endQuietlyOnError(
     },
     cancel(reason) {
       end();
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/**
+ * Passes a POST answer through with two guards. Size: more than `maxBytes` in a JSON body, or in
+ * one SSE event, stops the download (the SDK would otherwise hold the whole answer in memory).
+ * Ends: `onEnd` hears how the body ended — cleanly, in an error, or over the limit — and whether an
+ * SSE event id had arrived (then the SDK resumes a broken stream itself); for an error it decides
+ * whether the reader sees the error (`'error'`) or a clean end (`'close'`).
+ */
+export function guardAnswer(
+  body: ReadableStream<Uint8Array>,
+  options: { maxBytes: number; sse: boolean; onEnd: (error: Error | undefined, sawEventId: boolean) => 'error' | 'close' },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let total = 0;
+  let eventBytes = 0;
+  let lineLength = 0;
+  let linePrefix = '';
+  let sawEventId = false;
+  // SSE: bytes since the last blank line (the end of an event), and whether an "id:" line came.
+  const scan = (chunk: Uint8Array) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === 0x0a) {
+        if (lineLength === 0) eventBytes = 0;
+        lineLength = 0;
+        linePrefix = '';
+      } else if (byte !== 0x0d) {
+        eventBytes++;
+        if (lineLength++ < 3) {
+          linePrefix += String.fromCharCode(byte);
+          if (linePrefix === 'id:') sawEventId = true;
+        }
+      }
+    }
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: Error) => {
+    if (options.onEnd(error, sawEventId) === 'error') controller.error(error);
+    else controller.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        return fail(controller, error instanceof Error ? error : new Error(String(error)));
+      }
+      if (chunk.done) {
+        options.onEnd(undefined, sawEventId);
+        return controller.close();
+      }
+      total += chunk.value.byteLength;
+      if (options.sse) scan(chunk.value);
+      if ((options.sse ? eventBytes : total) > options.maxBytes) {
+        reader.cancel().catch(() => undefined);
+        return fail(controller, new AnswerTooLargeError(options.maxBytes));
+      }
+      controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
       return reader.cancel(reason);
     },
   });

@@ -2,13 +2,14 @@ import { excerpt, redactSecrets } from '../common/redact';
 import {
   describeFetchError,
   endQuietlyOnError,
+  guardAnswer,
   mediaType,
   noStreamResponse,
   readBodyStart,
   reasonPhrase,
   statusLine,
 } from './http';
-import { SessionExpiredError, TransportEvent } from './types';
+import { AnswerTooLargeError, SessionExpiredError, TransportEvent } from './types';
 
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -22,6 +23,13 @@ export interface SessionFetchOptions {
   secrets: () => Iterable<string>;
   toleratedGetStatuses: ReadonlySet<number>;
   getHeadersTimeoutMs: number;
+  /** The most a POST answer may hold (JSON body, or one SSE event). */
+  maxAnswerBytes: number;
+  /**
+   * The answer stream to these requests ended (cut, over the size limit, or closed) and the SDK will
+   * not resume it: those still unanswered will get no answer unless the transport says so.
+   */
+  onAnswerBroken: (requestIds: (string | number)[], error: Error | undefined) => void;
   emit: (event: TransportEvent) => void;
   /** A GET failed in a way worth retrying; `lastEventId` is set for a failed resume. */
   onGetFailure: (reason: string, lastEventId: string | undefined) => void;
@@ -80,7 +88,33 @@ export class SessionFetch {
       await response.body?.cancel().catch(() => undefined);
       throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);
     }
+    if (method === 'POST' && response.ok && response.status !== 202 && response.body) return this.guarded(response, init.body);
     return response;
+  }
+
+  /**
+   * A POST answer, read with a size limit. A JSON answer over the limit rejects the request with
+   * the reason. An SSE answer that ends — over the limit, cut, or closed — without answering its
+   * requests, and that the SDK will not resume (no event id came), is reported, so those requests
+   * fail at once instead of waiting for their timeout.
+   */
+  private guarded(response: Response, requestBody: unknown): Response {
+    const sse = mediaType(response.headers.get('content-type')) === 'text/event-stream';
+    const ids = requestIdsOf(requestBody);
+    const body = guardAnswer(response.body!, {
+      maxBytes: this.options.maxAnswerBytes,
+      sse,
+      onEnd: (error, sawEventId) => {
+        if (!sse || error?.name === 'AbortError') return 'error';
+        if (ids.length && (error instanceof AnswerTooLargeError || !sawEventId)) {
+          // The SDK parses what already arrived in microtasks: after them, an answer that came is routed.
+          setImmediate(() => this.options.onAnswerBroken(ids, error));
+          return 'close';
+        }
+        return 'error'; // a resumable stream: the SDK resumes it with Last-Event-ID
+      },
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   private async get(url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
@@ -178,6 +212,17 @@ export class SessionFetch {
 
   private trace(text: string): void {
     this.options.emit({ kind: 'wire', server: this.options.server, text, time: new Date() });
+  }
+}
+
+/** The ids of the requests in a POST body (a message or a batch). */
+function requestIdsOf(body: unknown): (string | number)[] {
+  if (typeof body !== 'string') return [];
+  try {
+    const messages = ([] as { method?: unknown; id?: unknown }[]).concat(JSON.parse(body));
+    return messages.filter((m) => typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number);
+  } catch {
+    return [];
   }
 }
 

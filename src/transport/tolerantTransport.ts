@@ -1,14 +1,17 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { Emitter } from '../common/events';
 import { displayUrl } from '../common/redact';
 import { describeFetchError } from './http';
 import { FetchLike, SessionFetch, withConfiguredHeaders } from './sessionFetch';
 import {
+  AnswerTooLargeError,
+  BrokenAnswerData,
   DEFAULT_GET_HEADERS_TIMEOUT_MS,
   DEFAULT_GET_RETRY,
+  DEFAULT_MAX_ANSWER_BYTES,
   DEFAULT_TOLERATED_GET_STATUSES,
   GetFallbackEvent,
   RetryPolicy,
@@ -30,6 +33,8 @@ export interface TolerantTransportOptions {
   getHeadersTimeoutMs?: number;
   /** Bound on the transport's own requests (the re-initialisation handshake). */
   requestTimeoutMs?: number;
+  /** The most a POST answer may hold (a JSON body, or one SSE event); default 16 MB. */
+  maxAnswerBytes?: number;
   fetch?: FetchLike;
   random?: () => number;
 }
@@ -71,6 +76,8 @@ export class TolerantTransport implements Transport {
   private closed = false;
   private internalIds = 0;
   private readonly internalRequests = new Map<string, { resolve(result: Record<string, unknown>): void; reject(error: Error): void }>();
+  /** Requests sent for the host and not answered yet: the ones a broken answer stream must fail. */
+  private readonly unanswered = new Set<string | number>();
 
   private readonly kind: TransportKind;
   private readonly displayUrl: string;
@@ -127,6 +134,8 @@ export class TolerantTransport implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (isRequest(message, 'initialize')) this.initializeRequest = message;
+    if ('method' in message && 'id' in message && isId(message.id)) this.unanswered.add(message.id);
+    if ('method' in message && message.method === 'notifications/cancelled') this.unanswered.delete((message.params as { requestId?: string | number })?.requestId ?? '');
     const session = await this.currentSession();
     // In 'auto' a refused initialize may only mean "legacy server": the SDK reports the refusal to
     // onerror before it throws, so it is held back here and decided below (fall back, or reject).
@@ -148,6 +157,7 @@ export class TolerantTransport implements Transport {
       if (this.kind === 'auto' && session.kind === 'streamable' && isRequest(message, 'initialize') && status !== undefined && LEGACY_FALLBACK_STATUSES.has(status)) {
         return this.fallBackToLegacy(session, message, status);
       }
+      if ('id' in message && isId(message.id)) this.unanswered.delete(message.id); // the caller gets the error itself
       throw error;
     } finally {
       if (mayFallBack) this.deciding = undefined;
@@ -187,6 +197,8 @@ export class TolerantTransport implements Transport {
       secrets: () => [...Object.values(this.lastResolvedHeaders), ...(this.urlCredentials ? [this.urlCredentials.password] : [])],
       toleratedGetStatuses: this.tolerated,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs ?? DEFAULT_GET_HEADERS_TIMEOUT_MS,
+      maxAnswerBytes: this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
+      onAnswerBroken: (ids, error) => this.answerBroken(ids, error),
       emit: (event) => this.emit(event),
       onGetFailure: (reason, lastEventId) => this.retryGetLater(session, reason, lastEventId),
       onStreamSessionExpired: (trigger) => void this.reinitialise(session, trigger).catch(() => undefined),
@@ -233,7 +245,28 @@ export class TolerantTransport implements Transport {
       else pending.resolve(message.result as Record<string, unknown>);
       return;
     }
+    if ('id' in message && !('method' in message) && isId(message.id)) this.unanswered.delete(message.id);
     if (session === this.session) this.onmessage?.(message);
+  }
+
+  /** The answers to these requests will not come: the client gets an error for each at once. */
+  private answerBroken(ids: (string | number)[], error: Error | undefined): void {
+    if (this.closed) return; // closing aborted the stream; the client fails its own requests
+    const data: BrokenAnswerData =
+      error instanceof AnswerTooLargeError
+        ? { brokenAnswer: 'too-large', limitBytes: error.limitBytes }
+        : error
+          ? { brokenAnswer: 'cut', reason: describeFetchError(error) }
+          : { brokenAnswer: 'unanswered', reason: 'the server ended its answer without answering' };
+    const reason = error ?? new Error(data.brokenAnswer === 'unanswered' ? data.reason : 'the answer broke off');
+    for (const id of ids) {
+      if (this.internalRequests.has(String(id))) {
+        this.internalRequests.get(String(id))!.reject(reason);
+        continue;
+      }
+      if (!this.unanswered.delete(id)) continue;
+      this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: reason.message, data } });
+    }
   }
 
   private async closeSession(session: Session, { endSession }: { endSession: boolean }): Promise<void> {
@@ -401,6 +434,10 @@ export class InitializeRejectedError extends Error {
 
 function sendOn(session: Session, message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
   return session.kind === 'streamable' ? session.transport.send(message, options) : session.transport.send(message);
+}
+
+function isId(id: unknown): id is string | number {
+  return typeof id === 'string' || typeof id === 'number';
 }
 
 function isRequest(message: JSONRPCMessage, method: string): message is JSONRPCRequest {

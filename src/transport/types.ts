@@ -12,6 +12,8 @@ export interface RetryPolicy {
 export const DEFAULT_TOLERATED_GET_STATUSES: readonly number[] = [400, 404, 405, 406];
 export const DEFAULT_GET_RETRY: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 5 };
 export const DEFAULT_GET_HEADERS_TIMEOUT_MS = 10_000;
+/** The most a POST answer may hold (a JSON body, or one SSE event) before the transport stops reading it. */
+export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /** A first GET answered with a status that means "no server-to-client stream here". */
 export interface GetFallbackEvent {
@@ -45,4 +47,23 @@ export class SessionExpiredError extends Error {
     super(`Session expired (HTTP ${status})`);
     this.name = 'SessionExpiredError';
   }
+}
+
+/** A POST answer grew past the transport's limit; it was not read further. */
+export class AnswerTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`The server's answer exceeded ${formatMegabytes(limitBytes)}`);
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
+/**
+ * `data` of the JSON-RPC error the transport hands the client for a request whose answer stream
+ * ended (cut, over the size limit, or closed) without the answer: the request fails at once
+ * instead of waiting for its timeout.
+ */
+export type BrokenAnswerData = { brokenAnswer: 'too-large'; limitBytes: number } | { brokenAnswer: 'cut' | 'unanswered'; reason: string };
+
+export function formatMegabytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
