@@ -4,6 +4,7 @@ import {
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { backoffDelay } from '../common/backoff';
 import { Emitter } from '../common/events';
 import type { Logger } from '../common/logger';
 import { displayUrl, redactSecrets } from '../common/redact';
@@ -389,7 +390,7 @@ export class Connection {
   }
 
   private scheduleReconnect(attempt: number, reason: string): void {
-    const { maxAttempts, initialDelayMs, maxDelayMs } = this.options.settings.reconnect;
+    const { maxAttempts } = this.options.settings.reconnect;
     if (attempt > maxAttempts) {
       const sentence = `Gave up reconnecting after ${maxAttempts} attempts: ${reason}`;
       this._lastError = sentence;
@@ -397,8 +398,7 @@ export class Connection {
       this.log('error', sentence);
       return;
     }
-    const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
-    const delay = Math.round(ceiling / 2 + ((this.options.random ?? Math.random)() * ceiling) / 2);
+    const delay = backoffDelay(attempt, this.options.settings.reconnect, this.options.random);
     this.setState({ kind: 'reconnecting', attempt, maxAttempts, reason });
     this.log('info', `Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt}/${maxAttempts})`);
     const generation = this.generation;

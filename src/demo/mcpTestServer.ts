@@ -216,14 +216,7 @@ function streamableHandler(options: TestServerOptions): Handler {
       }
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: Mcp-Session-Id header is required' }, id: null }));
     },
-    notifyToolsChanged() {
-      for (const { server } of sessions.values()) server.sendToolListChanged();
-    },
-    async forgetSessions() {
-      const all = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(all.map(({ server }) => server.close().catch(() => undefined)));
-    },
+    ...sessionControls(sessions),
     closeGetStreams() {
       for (const { transport } of sessions.values()) transport.closeStandaloneSSEStream();
     },
@@ -256,6 +249,16 @@ function legacySseHandler(options: TestServerOptions): Handler {
       // What a 2024-11-05 server does with the Streamable HTTP initialize POST.
       res.writeHead(405, { allow: 'GET' }).end('Method Not Allowed');
     },
+    ...sessionControls(sessions),
+    closeGetStreams() {
+      for (const { transport } of sessions.values()) void transport.close();
+    },
+  };
+}
+
+/** What both kinds of server do with their sessions: notify them, or forget them as a restart would. */
+function sessionControls(sessions: Map<string, { server: McpServer }>) {
+  return {
     notifyToolsChanged() {
       for (const { server } of sessions.values()) server.sendToolListChanged();
     },
@@ -263,9 +266,6 @@ function legacySseHandler(options: TestServerOptions): Handler {
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.all(all.map(({ server }) => server.close().catch(() => undefined)));
-    },
-    closeGetStreams() {
-      for (const { transport } of sessions.values()) void transport.close();
     },
   };
 }

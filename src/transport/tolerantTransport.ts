@@ -2,6 +2,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { backoffDelay } from '../common/backoff';
 import { Emitter } from '../common/events';
 import { displayUrl } from '../common/redact';
 import { describeFetchError } from './http';
@@ -355,13 +356,12 @@ export class TolerantTransport implements Transport {
   private retryGetLater(session: Session, reason: string, lastEventId: string | undefined): void {
     if (this.closed || session !== this.session || session.kind !== 'streamable') return;
     const attempt = ++this.getRetryAttempt;
-    const { initialDelayMs, maxDelayMs, maxAttempts } = this.getRetry;
+    const { maxAttempts } = this.getRetry;
     if (attempt > maxAttempts) {
       this.emit({ kind: 'stream-given-up', server: this.options.server, reason, attempts: maxAttempts, time: new Date() });
       return;
     }
-    const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
-    const delay = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    const delay = backoffDelay(attempt, this.getRetry, this.random);
     this.emit({ kind: 'stream-problem', server: this.options.server, reason, resume: lastEventId !== undefined, attempt, maxAttempts, retryInMs: delay, time: new Date() });
     this.clearGetRetry();
     this.getRetryTimer = setTimeout(() => {

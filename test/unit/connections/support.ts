@@ -12,39 +12,8 @@ import { Connection, ConnectionOptions } from '../../../src/connections/connecti
 import type { ConnectionState } from '../../../src/connections/state';
 import { startTestServer, TestServer, TestServerOptions } from '../../../src/demo/mcpTestServer';
 
-/** Things to undo after each test, newest first; a failing step does not stop the others. */
-export class Cleanup {
-  private readonly steps: (() => unknown)[] = [];
-
-  add(step: () => unknown): void {
-    this.steps.push(step);
-  }
-
-  async run(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length) throw errors[0];
-  }
-}
-
-/** A cleanup list run after every test of the enclosing `describe`. */
-export function useCleanup(): Cleanup {
-  const cleanup = new Cleanup();
-  afterEach(() => cleanup.run());
-  return cleanup;
-}
-
-export async function startServer(cleanup: Cleanup, options: TestServerOptions = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  cleanup.add(() => server.close());
-  return server;
-}
+export { Cleanup, startServer, useCleanup } from '../../support/mcpHarness';
+import { Cleanup } from '../../support/mcpHarness';
 
 /** Every line the core logged, as the output channel would show it (level first). */
 export interface CapturingLogger extends Logger {
