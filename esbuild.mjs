@@ -1,9 +1,12 @@
 // Bundles the extension and the command line, each into one file.
 // `node esbuild.mjs` builds minified bundles (what ships); `--dev` keeps them readable with source maps.
+// Importing this module builds nothing: bench/ reuses `extensionBuild` to weigh the bundle.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const dev = process.argv.includes('--dev');
-const common = {
+export const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -14,9 +17,45 @@ const common = {
   legalComments: 'none',
 };
 
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
-  // The demo servers for `npm start` and the UI test; not part of the extension.
-  esbuild.build({ ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' }),
-]);
+/**
+ * The SDK `Client` validates tool *output* against each tool's outputSchema, compiling every listed
+ * schema with ajv at `tools/list`. The extension lists tools but never calls one, so in the extension
+ * that validator only costs: ajv, ajv-formats, fast-uri and friends are 134 KB of the 372 KB bundle,
+ * each Client builds its own Ajv instance, each listed output schema is compiled (≈1 ms each), and a
+ * schema ajv cannot compile (an unresolvable $ref, say) makes `listTools`, and so the connect, fail.
+ * The extension bundle therefore gets a validator that accepts any structured output (the SDK still
+ * requires structured content from a tool that declares an output schema). The CLI calls tools and
+ * keeps the SDK's ajv validator. If the extension ever calls tools, drop this plugin.
+ * Measured by `npm run bench` (bench/results.json, "bundle").
+ */
+export const withoutToolOutputValidation = {
+  name: 'mcp-client-without-ajv',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/validation\/ajv-provider\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}@modelcontextprotocol${path.sep}sdk${path.sep}`) ? { path: 'ajv-provider', namespace: 'no-ajv' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-ajv' }, () => ({
+      loader: 'js',
+      contents: `export class AjvJsonSchemaValidator {
+  getValidator() { return (input) => ({ valid: true, data: input, errorMessage: undefined }); }
+}`,
+    }));
+  },
+};
+
+export const extensionBuild = {
+  ...common,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  external: ['vscode'],
+  plugins: [withoutToolOutputValidation],
+};
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await Promise.all([
+    esbuild.build(extensionBuild),
+    esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+    // The demo servers for `npm start` and the UI test; not part of the extension.
+    esbuild.build({ ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' }),
+  ]);
+}
