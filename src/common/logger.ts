@@ -5,6 +5,8 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Whether trace lines are shown at all; lets the core skip building them. Absent means yes. */
+  isTraceEnabled?(): boolean;
 }
 
 export const silentLogger: Logger = {
@@ -13,4 +15,5 @@ export const silentLogger: Logger = {
   info() {},
   warn() {},
   error() {},
+  isTraceEnabled: () => false,
 };

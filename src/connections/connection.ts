@@ -251,6 +251,7 @@ export class Connection {
       random: this.options.random,
       getRetry: this.options.getRetry,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs,
+      traceEnabled: () => this.options.logger.isTraceEnabled?.() ?? true,
     });
     const client = new Client(this.options.clientInfo, { capabilities: {} });
     transport.onEvent((event) => this.onTransportEvent(transport, event));

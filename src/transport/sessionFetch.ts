@@ -25,6 +25,8 @@ export interface SessionFetchOptions {
   getHeadersTimeoutMs: number;
   /** The most a POST answer may hold (JSON body, or one SSE event). */
   maxAnswerBytes: number;
+  /** Whether anyone shows wire detail; when not, no trace line is built. */
+  traceEnabled: () => boolean;
   /**
    * The answer stream to these requests ended (cut, over the size limit, or closed) and the SDK will
    * not resume it: those still unanswered will get no answer unless the transport says so.
@@ -78,17 +80,18 @@ export class SessionFetch {
 
   private async send(method: string, url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
     const started = Date.now();
-    this.trace(`→ ${method} ${describeBody(init.body)}`.trimEnd());
+    const body = readBody(init.body); // parsed once, for the trace, the initialized check and the guard
+    this.trace(() => `→ ${method} ${body.description}`.trimEnd());
     const response = await this.options.baseFetch(url, init);
-    this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
-    if (response.ok && response.status !== 202 && describeBody(init.body) === 'notifications/initialized') {
+    this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
+    if (response.ok && response.status !== 202 && body.description === 'notifications/initialized') {
       this.options.onInitializedNotAccepted();
     }
     if (method === 'POST' && headers.has('mcp-session-id') && (await this.meansUnknownSession(response))) {
       await response.body?.cancel().catch(() => undefined);
       throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);
     }
-    if (method === 'POST' && response.ok && response.status !== 202 && response.body) return this.guarded(response, init.body);
+    if (method === 'POST' && response.ok && response.status !== 202 && response.body && this.needsGuard(response)) return this.guarded(response, body.requestIds);
     return response;
   }
 
@@ -98,9 +101,8 @@ export class SessionFetch {
    * requests, and that the SDK will not resume (no event id came), is reported, so those requests
    * fail at once instead of waiting for their timeout.
    */
-  private guarded(response: Response, requestBody: unknown): Response {
+  private guarded(response: Response, ids: (string | number)[]): Response {
     const sse = mediaType(response.headers.get('content-type')) === 'text/event-stream';
-    const ids = requestIdsOf(requestBody);
     const body = guardAnswer(response.body!, {
       maxBytes: this.options.maxAnswerBytes,
       sse,
@@ -117,11 +119,18 @@ export class SessionFetch {
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
+  /** A JSON answer whose declared length is within the limit cannot grow past it: no wrapping needed. */
+  private needsGuard(response: Response): boolean {
+    if (mediaType(response.headers.get('content-type')) === 'text/event-stream') return true;
+    const length = Number(response.headers.get('content-length') ?? NaN);
+    return !(Number.isFinite(length) && length <= this.options.maxAnswerBytes);
+  }
+
   private async get(url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
     const lastEventId = headers.get('last-event-id') ?? undefined;
     const isReconnect = lastEventId !== undefined || this.streamHasWorked;
     const callerSignal = init.signal ?? undefined;
-    this.trace(`→ GET${lastEventId ? ` (resume after event ${lastEventId})` : ''}`);
+    this.trace(() => `→ GET${lastEventId ? ` (resume after event ${lastEventId})` : ''}`);
 
     let response: Response;
     try {
@@ -130,7 +139,7 @@ export class SessionFetch {
       if (callerSignal?.aborted) throw error; // the transport is closing
       return this.getFailed(describeFetchError(error), lastEventId);
     }
-    this.trace(`← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
+    this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
 
     if (response.ok) {
       const type = mediaType(response.headers.get('content-type'));
@@ -210,29 +219,26 @@ export class SessionFetch {
     }
   }
 
-  private trace(text: string): void {
-    this.options.emit({ kind: 'wire', server: this.options.server, text, time: new Date() });
+  private trace(text: () => string): void {
+    if (this.options.traceEnabled()) this.options.emit({ kind: 'wire', server: this.options.server, text: text(), time: new Date() });
   }
+
 }
 
-/** The ids of the requests in a POST body (a message or a batch). */
-function requestIdsOf(body: unknown): (string | number)[] {
-  if (typeof body !== 'string') return [];
+/**
+ * What a POST carries, from one parse: "initialize", "tools/call (id 3)", "response (id 2)" — never
+ * the parameters, which may hold secrets — and the ids of its requests.
+ */
+function readBody(body: unknown): { description: string; requestIds: (string | number)[] } {
+  if (typeof body !== 'string' || body.length > 65_536) return { description: '', requestIds: [] };
+  let messages: { method?: unknown; id?: unknown }[];
   try {
-    const messages = ([] as { method?: unknown; id?: unknown }[]).concat(JSON.parse(body));
-    return messages.filter((m) => typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number);
+    messages = ([] as { method?: unknown; id?: unknown }[]).concat(JSON.parse(body));
   } catch {
-    return [];
+    return { description: '', requestIds: [] };
   }
-}
-
-/** "initialize", "tools/call (id 3)", "response (id 2)" — never the parameters, which may hold secrets. */
-function describeBody(body: unknown): string {
-  if (typeof body !== 'string' || body.length > 65_536) return '';
-  try {
-    const messages = ([] as { method?: string; id?: unknown }[]).concat(JSON.parse(body));
-    return messages.map((m) => (m.method ? `${m.method}${m.id !== undefined ? ` (id ${m.id})` : ''}` : `response (id ${m.id})`)).join(', ');
-  } catch {
-    return '';
-  }
+  return {
+    description: messages.map((m) => (typeof m.method === 'string' ? `${m.method}${m.id !== undefined ? ` (id ${m.id})` : ''}` : `response (id ${m.id})`)).join(', '),
+    requestIds: messages.filter((m) => typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number),
+  };
 }

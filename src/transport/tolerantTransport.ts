@@ -36,6 +36,8 @@ export interface TolerantTransportOptions {
   requestTimeoutMs?: number;
   /** The most a POST answer may hold (a JSON body, or one SSE event); default 16 MB. */
   maxAnswerBytes?: number;
+  /** Whether wire-level `wire` events are wanted (default: yes); building them costs a little per request. */
+  traceEnabled?: () => boolean;
   fetch?: FetchLike;
   random?: () => number;
 }
@@ -199,6 +201,7 @@ export class TolerantTransport implements Transport {
       toleratedGetStatuses: this.tolerated,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs ?? DEFAULT_GET_HEADERS_TIMEOUT_MS,
       maxAnswerBytes: this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
+      traceEnabled: this.options.traceEnabled ?? (() => true),
       onAnswerBroken: (ids, error) => this.answerBroken(ids, error),
       emit: (event) => this.emit(event),
       onGetFailure: (reason, lastEventId) => this.retryGetLater(session, reason, lastEventId),
@@ -253,6 +256,8 @@ export class TolerantTransport implements Transport {
   /** The answers to these requests will not come: the client gets an error for each at once. */
   private answerBroken(ids: (string | number)[], error: Error | undefined): void {
     if (this.closed) return; // closing aborted the stream; the client fails its own requests
+    // Called after every SSE answer without event ids; almost always every request was answered.
+    if (!ids.some((id) => this.unanswered.has(id) || this.internalRequests.has(String(id)))) return;
     const data: BrokenAnswerData =
       error instanceof AnswerTooLargeError
         ? { brokenAnswer: 'too-large', limitBytes: error.limitBytes }

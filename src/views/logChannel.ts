@@ -20,6 +20,7 @@ export function createLog(): { channel: vscode.LogOutputChannel; logger: Logger;
     info: (m) => (keep('info', m), channel.info(m)),
     warn: (m) => (keep('warning', m), channel.warn(m)),
     error: (m) => (keep('error', m), channel.error(m)),
+    isTraceEnabled: () => channel.logLevel === vscode.LogLevel.Trace,
   };
   return { channel, logger, recent: () => [...lines] };
 }

@@ -158,7 +158,8 @@ describe('faults: leaks over many connect/disconnect cycles', function () {
     const settledMs = await settleToBaseline(baseline, `after ${TOGGLES} toggles`);
     assert.equal(processListeners(), listenersBefore, 'no process listener beyond the baseline');
     console.log(`      ${TOGGLES} toggles in ${seconds.toFixed(1)} s: ${outcomes.cancelled} connects cancelled, ${outcomes.connected} completed before the disconnect, ${outcomes.reconnected} connects right after a disconnect connected; right after: ${describeCounts(rightAfter)}; back to the baseline ${settledMs} ms later`);
-    assert.ok(outcomes.cancelled > TOGGLES / 2, 'most toggles caught the connect in flight');
+    // How many toggles land mid-connect depends on the machine's speed; that the path was taken at all does not.
+    assert.ok(outcomes.cancelled > 0 && outcomes.connected + outcomes.reconnected > 0, 'toggles both cancelled connects in flight and let some complete');
     await assertNoUnhandledRejections(rejectionsBefore);
     record({
       fault: `rapid toggling during connect (${TOGGLES}×)`,
