@@ -284,7 +284,7 @@ function overheadAttribution(o) {
   const cpu = (level) => o.rows.find((x) => x.level === level && x.kind === 'get405')?.cpuMicrosecondsPerCall.median;
   const [sdk, full, noGuard, bare, connection] = ['sdk', 'transport', 'transport-no-answer-guard', 'transport-no-guard-no-trace', 'connection'].map(cpu);
   if (noGuard === undefined || bare === undefined) return `the transport adds ${(full - sdk).toFixed(0)} µs of client CPU per call (${sdk.toFixed(0)} → ${full.toFixed(0)} µs)`;
-  return `client CPU per call: SDK ${sdk.toFixed(0)} µs, our transport ${full.toFixed(0)} µs (+${(full - sdk).toFixed(0)}), of which the POST-answer guard (an extra ReadableStream and Response per answer, an SSE byte scan, and a deferred "answer broken?" check on every call) ${(full - noGuard).toFixed(0)} µs and the wire-trace events (body parsed twice to name the method, even when the log hides trace) ${(noGuard - bare).toFixed(0)} µs, the rest ${(bare - sdk).toFixed(0)} µs; Connection adds ${(connection - full).toFixed(0)} µs`;
+  return `client CPU per call: SDK ${sdk.toFixed(0)} µs, our transport ${full.toFixed(0)} µs (+${(full - sdk).toFixed(0)}), of which the POST-answer guard (an extra ReadableStream and Response per SSE answer and a byte scan of it) ${(full - noGuard).toFixed(0)} µs and the wire-trace events (built at transport level; Connection builds them only when its logger shows trace) ${(noGuard - bare).toFixed(0)} µs, the rest ${(bare - sdk).toFixed(0)} µs; Connection adds ${(connection - full).toFixed(0)} µs`;
 }
 
 function overheadWhy(row, field) {
