@@ -2,6 +2,8 @@
 // UI-level test in the real workbench (VS Code server + headless Chromium): opens the MCP Connections
 // view, reads the descriptions a user sees next to each server, and saves a screenshot of the sidebar
 // to test-results/sidebar.png. Needs `node esbuild.mjs` first (npm test does it).
+// MCP_EXTENSION_PATH=<folder> loads another copy of the extension, e.g. the `extension/` folder of an
+// unzipped .vsix, to check what ships.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,7 +33,8 @@ const expected = {
 
 let passed = 0;
 let failed = 0;
-const workbench = await startWorkbench({ extensionDevelopmentPath: root, userSettings: {
+const extensionPath = process.env.MCP_EXTENSION_PATH ? path.resolve(process.env.MCP_EXTENSION_PATH) : root;
+const workbench = await startWorkbench({ extensionDevelopmentPath: extensionPath, userSettings: {
     'mcpConnections.servers': servers,
     'workbench.startupEditor': 'none',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
