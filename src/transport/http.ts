@@ -96,21 +96,29 @@ export function guardAnswer(
   let linePrefix = '';
   let sawEventId = false;
   // SSE: bytes since the last blank line (the end of an event), and whether an "id:" line came.
-  const scan = (chunk: Uint8Array) => {
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (byte === 0x0a) {
-        if (lineLength === 0) eventBytes = 0;
-        lineLength = 0;
-        linePrefix = '';
-      } else if (byte !== 0x0d) {
-        eventBytes++;
-        if (lineLength++ < 3) {
-          linePrefix += String.fromCharCode(byte);
+  // The native indexOf jumps from line to line; only the first bytes of a line are looked at.
+  const scan = (chunk: Uint8Array): number => {
+    let largest = 0; // the largest event seen in this chunk, including the one still open at its end
+    for (let start = 0; start <= chunk.length; ) {
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 ? chunk.length : newline;
+      const length = end - start - (end > start && chunk[end - 1] === 0x0d ? 1 : 0);
+      if (!sawEventId) {
+        for (let i = start; i < start + length && lineLength + (i - start) < 3; i++) {
+          linePrefix += String.fromCharCode(chunk[i]);
           if (linePrefix === 'id:') sawEventId = true;
         }
       }
+      lineLength += length;
+      eventBytes += length;
+      largest = Math.max(largest, eventBytes);
+      if (newline === -1) break;
+      if (lineLength === 0) eventBytes = 0; // a blank line ends the event
+      lineLength = 0;
+      linePrefix = '';
+      start = newline + 1;
     }
+    return largest;
   };
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: Error) => {
     if (options.onEnd(error, sawEventId) === 'error') controller.error(error);
@@ -129,8 +137,7 @@ export function guardAnswer(
         return controller.close();
       }
       total += chunk.value.byteLength;
-      if (options.sse) scan(chunk.value);
-      if ((options.sse ? eventBytes : total) > options.maxBytes) {
+      if ((options.sse ? scan(chunk.value) : total) > options.maxBytes) {
         reader.cancel().catch(() => undefined);
         return fail(controller, new AnswerTooLargeError(options.maxBytes));
       }
