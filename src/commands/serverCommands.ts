@@ -63,7 +63,7 @@ export function registerServerCommands(ctx: CommandContext): vscode.Disposable[]
 }
 
 /** A connect the user asked for: a failure gets one notification with "Show Log" and "Retry". */
-export async function userConnect(ctx: CommandContext, connection: Connection): Promise<void> {
+async function userConnect(ctx: CommandContext, connection: Connection): Promise<void> {
   if (ctx.isBlockedByTrust(connection)) {
     const answer = await vscode.window.showWarningMessage(
       `The MCP server "${connection.name}" is defined in workspace settings, and this workspace is not trusted.`,

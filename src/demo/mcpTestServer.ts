@@ -304,10 +304,15 @@ function isInitialize(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { method?: string }).method === 'initialize';
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** The whole body of a request, as text. */
+export async function readRequestBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readRequestBody(req);
   try {
     return text ? JSON.parse(text) : undefined;
   } catch {
@@ -315,7 +320,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function listen(server: Server, port: number): Promise<void> {
+/** Listens on 127.0.0.1 (port 0: a free one); rejects if the port is taken. */
+export function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -132,7 +132,7 @@ export class TolerantTransport implements Transport {
 
   async start(): Promise<void> {
     this.session = this.kind === 'sse' ? await this.startLegacySession() : await this.startStreamableSession();
-    if (this.session.kind === 'legacy') this.setMode('legacy-sse');
+    if (this.session.kind === 'legacy') this._mode = 'legacy-sse';
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -394,27 +394,25 @@ export class TolerantTransport implements Transport {
     switch (event.kind) {
       case 'get-fallback':
         this._lastGetFallback = event;
-        this.setMode('post-only');
+        this._mode = 'post-only';
         break;
       case 'stream-open':
         this.getRetryAttempt = 0;
         // A resumed request stream on a POST-only server does not make the server a streaming one.
-        if (!event.resumed || this._mode !== 'post-only') this.setMode('streaming');
+        if (!event.resumed || this._mode !== 'post-only') this._mode = 'streaming';
         break;
       case 'stream-problem':
+        // An open stream that hiccups stays "streaming" while it is retried.
+        if (this._mode !== 'streaming') this._mode = 'post-only';
+        break;
       case 'stream-given-up':
-        if (this._mode !== 'streaming') this.setMode('post-only');
-        if (event.kind === 'stream-given-up') this.setMode('post-only');
+        this._mode = 'post-only';
         break;
       case 'legacy-sse-fallback':
-        this.setMode('legacy-sse');
+        this._mode = 'legacy-sse';
         break;
     }
     this.events.fire(event);
-  }
-
-  private setMode(mode: StreamMode): void {
-    this._mode = mode;
   }
 
   private async resolveHeaders(): Promise<Record<string, string>> {

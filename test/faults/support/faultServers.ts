@@ -5,7 +5,7 @@ import { connect as netConnect, createServer as createNetServer, Socket } from '
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestServer } from '../../../src/demo/mcpTestServer';
+import { readRequestBody as readBody, type TestServer } from '../../../src/demo/mcpTestServer';
 import type { Cleanup } from '../../unit/connections/support';
 
 /** What the fault proxy answers instead of forwarding a request. */
@@ -255,12 +255,6 @@ function rpcOf(body: string): { rpc: string; id: unknown } {
   } catch {
     return { rpc: '', id: null };
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export interface HeldPort {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, request as httpRequest, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -10,7 +10,7 @@ import type { GlobalSettings, ServerEntry } from '../../../src/config/serverConf
 import { validateServer } from '../../../src/config/validate';
 import { Connection, ConnectionOptions } from '../../../src/connections/connection';
 import type { ConnectionState } from '../../../src/connections/state';
-import { startTestServer, TestServer, TestServerOptions } from '../../../src/demo/mcpTestServer';
+import { listen, readRequestBody as readBody, TestServer } from '../../../src/demo/mcpTestServer';
 
 export { Cleanup, startServer, useCleanup } from '../../support/mcpHarness';
 import { Cleanup } from '../../support/mcpHarness';
@@ -236,18 +236,3 @@ export async function startGrowingServer(cleanup: Cleanup): Promise<GrowingServe
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
