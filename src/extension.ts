@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Connection } from './connections/connection';
 import { ConnectionManager } from './connections/connectionManager';
-import { resolveHeaderValues } from './config/headerValues';
+import { referencesSecret, resolveHeaderValues } from './config/headerValues';
 import type { ServerEntry } from './config/serverConfig';
 import { SECTION, readSettings } from './config/vscodeSettings';
 import { registerAddServer } from './commands/addServer';
@@ -66,7 +66,13 @@ export function activate(context: vscode.ExtensionContext) {
       },
     }),
     registerAddServer(connections, context.secrets),
-    ...registerSecretCommands(context.secrets, () => void connections.all.filter((c) => c.state.kind === 'connected').forEach((c) => void c.reconnect().catch(() => undefined))),
+    // Values are read per request; a reconnect also renews the GET stream and retries a server that
+    // failed for want of the secret. Only servers that use it, and that are wanted, are touched.
+    ...registerSecretCommands(context.secrets, (name) => {
+      for (const c of connections.all) {
+        if (c.isWanted && referencesSecret(c.entry.config?.headers ?? {}, name)) void c.reconnect().catch(() => undefined);
+      }
+    }),
     onSettingsChanged(applySettings),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       logger.info('Workspace trusted — connecting the servers it defines');

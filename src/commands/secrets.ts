@@ -8,7 +8,7 @@ export function secretKey(name: string): string {
 }
 
 /** "MCP: Set Secret" / "MCP: Clear Secret": values for ${secret:NAME} in header values. */
-export function registerSecretCommands(secrets: vscode.SecretStorage, onChanged: () => void): vscode.Disposable[] {
+export function registerSecretCommands(secrets: vscode.SecretStorage, onChanged: (name: string) => void): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(Commands.setSecret, async (args?: { name: string; value: string }) => {
       const name = args?.name ?? (await vscode.window.showInputBox({ title: 'Set Secret', prompt: 'Name used as ${secret:NAME} in a header value', placeHolder: 'github-token' }));
@@ -16,13 +16,13 @@ export function registerSecretCommands(secrets: vscode.SecretStorage, onChanged:
       const value = args?.value ?? (await vscode.window.showInputBox({ title: `Set Secret "${name}"`, prompt: 'The value (stored in VS Code Secret Storage)', password: true }));
       if (value === undefined) return;
       await secrets.store(secretKey(name), value);
-      onChanged();
+      onChanged(name);
     }),
     vscode.commands.registerCommand(Commands.clearSecret, async (args?: { name: string }) => {
       const name = args?.name ?? (await vscode.window.showInputBox({ title: 'Clear Secret', prompt: 'Name of the secret to remove' }));
       if (!name) return;
       await secrets.delete(secretKey(name));
-      onChanged();
+      onChanged(name);
     }),
   ];
 }

@@ -3,6 +3,11 @@ export type SecretLookup = (name: string) => Promise<string | undefined>;
 
 const REFERENCE = /\$\{(env|secret):([^}]+)\}/g;
 
+/** Whether any of these header values reads the secret `name`. */
+export function referencesSecret(headers: Record<string, string>, name: string): boolean {
+  return Object.values(headers).some((value) => [...value.matchAll(REFERENCE)].some(([, kind, key]) => kind === 'secret' && key === name));
+}
+
 /**
  * Resolves `${env:NAME}` and `${secret:NAME}` inside header values. Called per request, so a secret
  * is read only when a request is made. A missing reference is an error that names it (never a value).

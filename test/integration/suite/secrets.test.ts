@@ -61,6 +61,25 @@ describe('Secrets', function () {
     }
     assert.match(JSON.stringify(api.treeSnapshot()), /Last GET fallback: HTTP 404 Not Found/, 'the tooltip shows the fallback, redacted');
   });
+
+  it('a changed secret reconnects the servers that use it, and only those', async () => {
+    const api = await extensionApi();
+    // Two connected servers: one reads the secret, one carries the same token literally.
+    await setServers({
+      guarded: { url: guarded.url, headers: { Authorization: 'Bearer ${secret:canary-token}' } },
+      'literal-token': { url: guarded.url, headers: { Authorization: `Bearer ${canary}`, 'X-Client': 'literal' } },
+    });
+    await waitForDescriptions(api, { guarded: 'connected · POST-only (GET 404)', 'literal-token': 'connected · POST-only (GET 404)' });
+    const before = guarded.requests.length;
+    const initializes = (literal: boolean) =>
+      guarded.requests.slice(before).filter((r) => r.method === 'POST' && !r.sessionId && (r.headers['x-client'] === 'literal') === literal).length;
+
+    await vscode.commands.executeCommand(Commands.setSecret, { name: 'canary-token', value: canary });
+    await waitFor(() => initializes(false) > 0, 'the server using the secret to reconnect');
+    await waitForDescriptions(api, { guarded: 'connected · POST-only (GET 404)' });
+    assert.equal(initializes(true), 0, 'the server that does not use the secret was left alone');
+  });
+
 });
 
 function listFiles(dir: string): string[] {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { resolveHeaderValues } from '../../../src/config/headerValues';
+import { referencesSecret, resolveHeaderValues } from '../../../src/config/headerValues';
 
 const noSecrets = async () => undefined;
 
@@ -85,5 +85,16 @@ describe('config: resolveHeaderValues', () => {
     );
     assert.match(error.message, /\$\{env:MISSING\}/);
     assert.ok(!error.message.includes('canary'), error.message);
+  });
+});
+
+describe('config: referencesSecret', () => {
+  it('finds ${secret:NAME} in any header value, and only that name', () => {
+    const headers = { Authorization: 'Bearer ${secret:gh}', 'X-Env': '${env:gh}', 'X-Other': 'pre-${secret:ghx}-post' };
+    assert.equal(referencesSecret(headers, 'gh'), true);
+    assert.equal(referencesSecret(headers, 'ghx'), true);
+    assert.equal(referencesSecret(headers, 'g'), false, 'not a prefix match');
+    assert.equal(referencesSecret({ A: '${env:token}' }, 'token'), false, 'an env reference is not a secret reference');
+    assert.equal(referencesSecret({}, 'gh'), false);
   });
 });
