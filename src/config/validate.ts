@@ -105,7 +105,8 @@ function checkHeaders(value: unknown): Record<string, string> | string {
   }
   const headers: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(value as Record<string, unknown>)) {
-    if (!HEADER_NAME.test(name)) return `The header name ${JSON.stringify(name.slice(0, 40))} has characters not allowed in HTTP header names — use letters, digits and dashes.`;
+    // Quoted only up to a colon: a pasted "Authorization: Bearer …" line must not show its token.
+    if (!HEADER_NAME.test(name)) return `The header name ${JSON.stringify(name.includes(':') ? name.slice(0, name.indexOf(':') + 1) : name.slice(0, 40))} has characters not allowed in HTTP header names — use letters, digits and dashes.`;
     if (typeof headerValue !== 'string') return `The value of header "${name}" must be a string, not ${describeType(headerValue)}.`;
     if (headerValue.length > MAX_HEADER_VALUE) return `The value of header "${name}" is longer than ${MAX_HEADER_VALUE} characters — check it.`;
     if (/[\r\n\0]/.test(headerValue)) return `The value of header "${name}" contains a line break — remove it.`;

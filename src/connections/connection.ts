@@ -7,7 +7,7 @@ import {
 import { backoffDelay } from '../common/backoff';
 import { Emitter } from '../common/events';
 import type { Logger } from '../common/logger';
-import { displayUrl, redactSecrets } from '../common/redact';
+import { displayUrl, excerpt, redactSecrets } from '../common/redact';
 import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
 import { FetchLike } from '../transport/sessionFetch';
 import { describeFetchError } from '../transport/http';
@@ -252,6 +252,7 @@ export class Connection {
       getRetry: this.options.getRetry,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs,
       traceEnabled: () => this.options.logger.isTraceEnabled?.() ?? true,
+      secrets: () => this.secrets(),
     });
     const client = new Client(this.options.clientInfo, { capabilities: {} });
     transport.onEvent((event) => this.onTransportEvent(transport, event));
@@ -382,8 +383,10 @@ export class Connection {
   }
 
   /** The server went away under a live connection: reconnect with backoff while it is still wanted. */
-  private dropped(reason: string): void {
+  private dropped(why: string): void {
     if (!this.wanted || this._state.kind !== 'connected') return;
+    // The reason can carry a server's words (a legacy POST's error body): it is shown in the state.
+    const reason = excerpt(redactSecrets(why, this.secrets()), 200);
     this.log('warn', `Connection lost: ${reason}`);
     this._lastError = `Connection lost: ${reason}`;
     void this.closeClient();
@@ -442,8 +445,8 @@ export class Connection {
 
   /** Phrases an error for the user, with every configured header value kept out. */
   private sentence(error: unknown): string {
-    const text = error instanceof ConnectionError ? error.reason : describeError(error, this.displayUrl ?? '');
-    return redactSecrets(text, this.secrets());
+    const redact = (text: string) => redactSecrets(text, this.secrets());
+    return redact(error instanceof ConnectionError ? error.reason : describeError(error, this.displayUrl ?? '', redact));
   }
 
   private log(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', text: string): void {
@@ -460,11 +463,23 @@ export class Connection {
     return headers;
   }
 
-  /** Configured header values (templates) and the values they resolved to; longest first. */
+  /**
+   * Configured header values (templates), the values they resolved to, and credentials in the URL
+   * (the password, and the Basic value the transport sends for them); longest first.
+   */
   private secrets(): string[] {
-    const all = new Set([...Object.values(this._entry.config?.headers ?? {}), ...this.resolvedHeaderValues]);
+    const all = new Set([...Object.values(this._entry.config?.headers ?? {}), ...this.resolvedHeaderValues, ...urlCredentials(this._entry.config?.url)]);
     return [...all].sort((a, b) => b.length - a.length);
   }
+}
+
+function urlCredentials(url: string | undefined): string[] {
+  if (!url) return [];
+  const { username, password } = new URL(url);
+  if (!password) return [];
+  const user = decodeURIComponent(username);
+  const pass = decodeURIComponent(password);
+  return [pass, password, Buffer.from(`${user}:${pass}`).toString('base64')];
 }
 
 function item(entry: { name: string; title?: string; description?: string; uri?: string }): ListedItem {

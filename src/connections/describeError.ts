@@ -16,22 +16,26 @@ export class ConnectTimeoutError extends Error {
  * One plain sentence for a failure to connect or to talk to a server: what happened and what to
  * do. The caller adds the server name where the surface needs it.
  */
-export function describeError(error: unknown, url: string): string {
+export function describeError(error: unknown, url: string, redact: (text: string) => string = (text) => text): string {
+  // Server-provided text is redacted while still whole: a shortened or whitespace-collapsed copy
+  // could hold part of a secret that no longer matches.
+  const shown = (text: string, max: number) => excerpt(redact(text), max);
+
   const host = hostOf(url);
   if (error instanceof ConnectTimeoutError) {
     return `No answer from ${host} within ${error.seconds} s — check that the server is running, or raise "timeoutSeconds".`;
   }
-  if (error instanceof InitializeRejectedError) return describeStatus(error.status, '', url);
+  if (error instanceof InitializeRejectedError) return describeStatus(error.status, '', url, shown);
   if (error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code > 0) {
     const detail = error.message.replace(/^Streamable HTTP error: (Error POSTing to endpoint: )?/, '');
-    return describeStatus(error.code, detail, url);
+    return describeStatus(error.code, detail, url, shown);
   }
   const broken = brokenAnswerOf(error);
   if (error instanceof AnswerTooLargeError || broken?.brokenAnswer === 'too-large') {
     const limit = error instanceof AnswerTooLargeError ? error.limitBytes : (broken as { limitBytes: number }).limitBytes;
     return `The server's answer exceeded ${formatMegabytes(limit)} and was not read — ask for less data (narrower arguments, paging), or check the server.`;
   }
-  if (broken?.brokenAnswer === 'cut') return `The server broke off its answer (${excerpt(broken.reason, 80)}) — check the server's logs, then try again.`;
+  if (broken?.brokenAnswer === 'cut') return `The server broke off its answer (${shown(broken.reason, 80)}) — check the server's logs, then try again.`;
   if (broken?.brokenAnswer === 'unanswered') {
     return `The server ended its answer without answering the request — check that "url" points at the server's MCP endpoint, and the server's logs.`;
   }
@@ -43,12 +47,12 @@ export function describeError(error: unknown, url: string): string {
   }
   if (error instanceof StreamableHTTPError && error.code === -1 && /Unexpected content type/.test(error.message)) {
     const type = /Unexpected content type: (.*)$/.exec(error.message)?.[1]?.trim() || 'none';
-    return `The server answered with content type "${excerpt(type, 60)}" instead of JSON or an event stream — check that "url" points at the server's MCP endpoint.`;
+    return `The server answered with content type "${shown(type, 60)}" instead of JSON or an event stream — check that "url" points at the server's MCP endpoint.`;
   }
   if (isRequestTimeout(error)) {
     return `No answer from ${host} within ${error.data.timeout / 1000} s — check that the server is running, or raise "timeoutSeconds".`;
   }
-  if (error instanceof McpError) return `The server answered with an MCP error: ${excerpt(error.message, 160)}`;
+  if (error instanceof McpError) return `The server answered with an MCP error: ${shown(error.message, 160)}`;
   const cause = describeFetchError(error);
   switch (cause) {
     case 'connection refused':
@@ -61,8 +65,8 @@ export function describeError(error: unknown, url: string): string {
   if (cause.startsWith("the server's TLS certificate")) {
     return `${capitalise(cause)} — use a certificate from a trusted authority, or add its CA with NODE_EXTRA_CA_CERTS.`;
   }
-  if (/maxBuffer|too large|exceeds/i.test(cause)) return `The server's answer was too large (${excerpt(cause, 120)}).`;
-  return capitalise(excerpt(cause, 200).replace(/\.$/, '')) + '.';
+  if (/maxBuffer|too large|exceeds/i.test(cause)) return `The server's answer was too large (${shown(cause, 120)}).`;
+  return capitalise(shown(cause, 200).replace(/\.$/, '')) + '.';
 }
 
 /** The error the transport handed the client for a request whose answer stream ended without the answer. */
@@ -76,8 +80,8 @@ export function isRequestTimeout(error: unknown): error is McpError & { data: { 
   return error instanceof McpError && error.code === ErrorCode.RequestTimeout && typeof (error.data as { timeout?: unknown } | undefined)?.timeout === 'number';
 }
 
-function describeStatus(status: number, detail: string, url: string): string {
-  const said = detail && !/^\s*$/.test(detail) ? ` (${excerpt(detail, 120)})` : '';
+function describeStatus(status: number, detail: string, url: string, shown: (text: string, max: number) => string): string {
+  const said = detail && !/^\s*$/.test(detail) ? ` (${shown(detail, 120)})` : '';
   switch (status) {
     case 401:
       return `The server requires authentication (HTTP 401) — add an "Authorization" header to this server's "headers".`;

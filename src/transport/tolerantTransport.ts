@@ -36,6 +36,8 @@ export interface TolerantTransportOptions {
   requestTimeoutMs?: number;
   /** The most a POST answer may hold (a JSON body, or one SSE event); default 16 MB. */
   maxAnswerBytes?: number;
+  /** Further values to keep out of what the transport reports (the host knows its secrets best). */
+  secrets?: () => Iterable<string>;
   /** Whether wire-level `wire` events are wanted (default: yes); building them costs a little per request. */
   traceEnabled?: () => boolean;
   fetch?: FetchLike;
@@ -197,7 +199,7 @@ export class TolerantTransport implements Transport {
       displayUrl: this.displayUrl,
       baseFetch: this.baseFetch,
       resolveHeaders: () => this.resolveHeaders(),
-      secrets: () => [...Object.values(this.lastResolvedHeaders), ...(this.urlCredentials ? [this.urlCredentials.password] : [])],
+      secrets: () => [...(this.options.secrets?.() ?? []), ...Object.values(this.lastResolvedHeaders), ...(this.urlCredentials ? [this.urlCredentials.password] : [])],
       toleratedGetStatuses: this.tolerated,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs ?? DEFAULT_GET_HEADERS_TIMEOUT_MS,
       maxAnswerBytes: this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,

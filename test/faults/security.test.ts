@@ -30,7 +30,6 @@ describe('faults: redirects and certificates', function () {
     assert.deepEqual(client.connection.state, { kind: 'error', reason: sentence });
     assertSentenceNamingFix(sentence, /set "url" to/);
     assert.equal(other.requests.length, 0, 'the other origin was never contacted');
-    assert.ok(!other.requests.some((r) => r.headers.authorization !== undefined), 'the other origin never saw the Authorization header');
     assert.equal(redirecting.requests[0]?.headers.authorization, TOKEN, 'the configured origin got its headers');
     for (const line of [sentence, ...client.logger.lines]) assert.ok(!line.includes('5ecret') && !line.includes(API_KEY), `no secret shown: ${line}`);
     const requests = client.counter.calls.length;

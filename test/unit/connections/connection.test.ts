@@ -222,6 +222,31 @@ describe('Connection: failing to connect', () => {
     }
   });
 
+  // Secrets that an echoing server used to get past redaction: cut by shortening, broken by whitespace
+  // collapsing, or not known as secrets (URL credentials travel as a Basic header).
+  for (const { title, secret, url, headers, forbidden } of [
+    { title: 'a 330-character token', secret: `eyJ${'A'.repeat(330)}canary`, headers: { Authorization: 'Bearer ${secret:tok}' }, forbidden: ['canary', 'A'.repeat(20)] },
+    { title: 'a secret with a tab in it', secret: 'abc\tdefghij-canary', headers: { Authorization: 'Bearer ${secret:tok}' }, forbidden: ['canary', 'defghij'] },
+    { title: 'a password in the URL', secret: '', url: 'alice:s3cretPassw0rd-canary', headers: {}, forbidden: ['canary', 's3cretPassw0rd', Buffer.from('alice:s3cretPassw0rd-canary').toString('base64').slice(0, 16)] },
+  ]) {
+    it(`a server echoing the credentials back never shows them: ${title}`, async () => {
+      const echo = await startPlainServer(cleanup, (req, res) => {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`Invalid credentials: ${req.headers.authorization}`);
+      });
+      const target = url ? echo.url.replace('http://', `http://${url}@`) : echo.url;
+      const { connection, logger } = makeConnection(cleanup, entry('echo', { url: target, headers }), { secrets: { tok: secret } });
+
+      const error = await rejection(connection.connect());
+
+      assert.ok(error instanceof ConnectionError);
+      assert.match(error.reason, /^The server failed with HTTP 500 \(Invalid credentials: /);
+      assert.ok(echo.requests[0].headers.authorization, 'the credentials were sent');
+      for (const text of [error.reason, connection.lastError ?? '', JSON.stringify(connection.state), ...logger.lines]) {
+        for (const part of forbidden) assert.ok(!text.includes(part), `"${part}" leaked: ${text}`);
+      }
+    });
+  }
+
   it('an invalid entry: error state marked invalidConfig; connect rejects with the problem and sends nothing', async () => {
     const invalid = entry('broken', { url: 'ftp://example.com/mcp' });
     const { connection } = makeConnection(cleanup, invalid);
