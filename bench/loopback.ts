@@ -15,9 +15,11 @@ import { DEFAULT_GLOBAL_SETTINGS, ServerEntry } from '../src/config/serverConfig
 import { validateServer } from '../src/config/validate';
 import { Connection } from '../src/connections/connection';
 import { ConnectionManager } from '../src/connections/connectionManager';
-import type { TestServerOptions } from '../src/demo/mcpTestServer';
-import { FetchLike, SessionFetch } from '../src/transport/sessionFetch';
-import { TolerantTransport } from '../src/transport/tolerantTransport';
+import type { TestServerOptions } from '../test/fixtures/mcpServer';
+import { createHeaderSource } from '../src/config/headerValues';
+import { resolveEndpoint } from '../src/transport/endpoint';
+import { TolerantTransport, TolerantTransportOptions } from '../src/transport/tolerantTransport';
+import type { FetchLike } from '../src/transport/types';
 
 const CLIENT_INFO = { name: 'mcp-connections-bench', version: '0.0.0' };
 const SETTLE_LIMIT_MS = 5000;
@@ -153,6 +155,10 @@ async function interleave<K extends string>(tasks: Record<K, () => Promise<numbe
   return samples;
 }
 
+function reinitialisationsOf(connection: Connection): number {
+  return connection.state.kind === 'connected' ? connection.state.session.reinitialisations : 0;
+}
+
 function entry(name: string, url: string): ServerEntry {
   return validateServer(name, { url }, 'user');
 }
@@ -161,23 +167,18 @@ function newConnection(name: string, url: string, fetch?: FetchLike): Connection
   return new Connection(entry(name, url), {
     logger: silentLogger,
     settings: DEFAULT_GLOBAL_SETTINGS,
-    resolveHeaders: async (headers) => headers,
+    headers: createHeaderSource(async () => undefined, {}),
     clientInfo: CLIENT_INFO,
-    fetch,
+    transport: { fetch },
   });
 }
 
 function settled(transport: TolerantTransport): Promise<void> {
-  if (transport.mode !== 'pending') return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, SETTLE_LIMIT_MS);
-    const subscription = transport.onEvent(() => transport.mode !== 'pending' && done());
-    function done() {
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve();
-    }
-  });
+  return transport.whenModeKnown(SETTLE_LIMIT_MS);
+}
+
+function tolerantTransport(server: string, url: string, options: Partial<TolerantTransportOptions> = {}): TolerantTransport {
+  return new TolerantTransport({ server, endpoint: resolveEndpoint(url), ...options });
 }
 
 /** The stock SDK transport, with a fetch that says when its GET was answered (the SDK has no event for a 405). */
@@ -251,7 +252,7 @@ async function connectTimes(servers: ServerProcess, rounds: number) {
       const t0 = performance.now();
       await connection.connect();
       const t1 = performance.now();
-      await connection.whenStreamSettled(SETTLE_LIMIT_MS);
+      await connection.whenModeKnown(SETTLE_LIMIT_MS);
       const t2 = performance.now();
       const [methods] = await servers.take([server.key]);
       const state = connection.state;
@@ -264,7 +265,7 @@ async function connectTimes(servers: ServerProcess, rounds: number) {
     };
     tasks[`transport:${kind.id}`] = async () => {
       await servers.take([server.key]);
-      const transport = new TolerantTransport({ server: `bench-${kind.id}`, url: new URL(server.url), toleratedGetStatuses: DEFAULT_GLOBAL_SETTINGS.toleratedGetStatuses });
+      const transport = tolerantTransport(`bench-${kind.id}`, server.url, { getFallbackStatuses: DEFAULT_GLOBAL_SETTINGS.getFallbackStatuses });
       const client = new Client(CLIENT_INFO, { capabilities: {} });
       const t0 = performance.now();
       await client.connect(transport);
@@ -340,10 +341,10 @@ async function overhead(servers: ServerProcess, latencyRounds: number, throughpu
     const url = started[i].url;
     const connection = newConnection(`bench-${kind.id}`, url);
     await connection.connect();
-    await connection.whenStreamSettled(SETTLE_LIMIT_MS);
+    await connection.whenModeKnown(SETTLE_LIMIT_MS);
     callers[`connection:${kind.id}`] = { call: async () => check(await connection.callTool('add', { a: 2, b: 3 })), close: () => connection.dispose() };
 
-    const transport = new TolerantTransport({ server: `bench-${kind.id}`, url: new URL(url) });
+    const transport = tolerantTransport(`bench-${kind.id}`, url);
     const tolerant = new Client(CLIENT_INFO, { capabilities: {} });
     await tolerant.connect(transport);
     await settled(transport);
@@ -431,39 +432,24 @@ async function overhead(servers: ServerProcess, latencyRounds: number, throughpu
   return { latencyRounds, throughputRounds, batch, concurrency, rows, ablations: ablations.note };
 }
 
-/** The tolerant transport with its answer guard, and then also its wire trace, switched off. */
+/** The tolerant transport with its answer guard, and then also its wire trace, switched off (public options). */
 async function transportAblations(url: string, check: (result: unknown) => void): Promise<{ callers: Record<string, Caller>; note: string }> {
-  const fetchProto = SessionFetch.prototype as unknown as Record<string, unknown>;
-  if (typeof fetchProto.guarded !== 'function' || typeof fetchProto.trace !== 'function') {
-    return { callers: {}, note: 'skipped: SessionFetch has no guarded()/trace() any more' };
-  }
-  const original = { guarded: fetchProto.guarded, trace: fetchProto.trace };
-  const variants: Record<string, Record<string, unknown>> = {
-    'transport-no-answer-guard': { guarded: (response: Response) => response },
-    'transport-no-guard-no-trace': { guarded: (response: Response) => response, trace: () => undefined },
+  const variants: Record<string, Partial<TolerantTransportOptions>> = {
+    'transport-no-answer-guard': { guardAnswers: false },
+    'transport-no-guard-no-trace': { guardAnswers: false, traceEnabled: () => false },
   };
   const callers: Record<string, Caller> = {};
-  for (const [name, patch] of Object.entries(variants)) {
+  for (const [name, options] of Object.entries(variants)) {
     const client = new Client(CLIENT_INFO, { capabilities: {} });
-    const transport = new TolerantTransport({ server: name, url: new URL(url) });
+    const transport = tolerantTransport(name, url, options);
     await client.connect(transport);
     await settled(transport);
     callers[`${name}:get405`] = {
-      call: async () => {
-        Object.assign(fetchProto, patch);
-        try {
-          check(await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } }));
-        } finally {
-          Object.assign(fetchProto, original);
-        }
-      },
+      call: async () => check(await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } })),
       close: () => client.close(),
     };
   }
-  return {
-    callers,
-    note: 'SessionFetch.guarded (the POST-answer size/ending guard) replaced by identity, then SessionFetch.trace (wire trace events) by a no-op, for one call at a time',
-  };
+  return { callers, note: 'the transport with guardAnswers: false (the POST-answer size/ending guard off), then also traceEnabled: () => false (no wire trace events)' };
 }
 
 // ---- 3. scale -------------------------------------------------------------------------------------
@@ -476,7 +462,7 @@ function scaleServerOptions(count: number): TestServerOptions[] {
 
 /** Applies `entries` to a fresh manager and times: all connected, all GET outcomes known, all disconnected. */
 async function connectMany(entries: ServerEntry[], servers?: ServerProcess) {
-  const manager = new ConnectionManager({ logger: silentLogger, resolveHeaders: async (h) => h, clientInfo: CLIENT_INFO });
+  const manager = new ConnectionManager({ logger: silentLogger, headers: createHeaderSource(async () => undefined, {}), clientInfo: CLIENT_INFO });
   const isSettled = (c: Connection) => c.state.kind === 'connected' && (c.state.mode === 'streaming' || c.state.getFallback !== undefined);
   const serverCpu0 = servers ? await servers.call<number>('cpu') : 0;
   const cpu0 = process.cpuUsage();
@@ -577,7 +563,7 @@ async function reinitialisation(servers: ServerProcess, rounds: number) {
     };
     const connection = newConnection(`bench-${kind.id}`, started[i].url, timedFetch);
     await connection.connect();
-    await connection.whenStreamSettled(SETTLE_LIMIT_MS);
+    await connection.whenModeKnown(SETTLE_LIMIT_MS);
     cases.push({ kind, key: started[i].key, connection, failedAnswerAt: () => failedAnswerAt, reset: () => (failedAnswerAt = undefined) });
   }
   const normal = new Map<string, number[]>();
@@ -591,13 +577,13 @@ async function reinitialisation(servers: ServerProcess, rounds: number) {
       await c.connection.callTool('add', { a: 2, b: 3 });
       const normalMs = performance.now() - t0;
       await servers.call('forget', { keys: [c.key] });
-      const before = c.connection.reinitialisations;
+      const before = reinitialisationsOf(c.connection);
       c.reset();
       t0 = performance.now();
       const result = await c.connection.callTool('add', { a: 2, b: 3 });
       const t1 = performance.now();
       if ((result.content as { text?: string }[])[0]?.text !== '5') throw new Error('the retried call gave a wrong answer');
-      if (c.connection.reinitialisations !== before + 1) throw new Error(`expected one re-initialisation, saw ${c.connection.reinitialisations - before}`);
+      if (reinitialisationsOf(c.connection) !== before + 1) throw new Error(`expected one re-initialisation, saw ${reinitialisationsOf(c.connection) - before}`);
       if (round < 3) continue;
       push(normal, c.kind.id, normalMs);
       push(reinit, c.kind.id, t1 - t0);

@@ -1,12 +1,10 @@
 // The benchmark's MCP servers, in their own process so that their work runs on the other core and
 // never inside a measured client's event loop. Driven over the IPC channel by bench/loopback.ts and
 // bench/run.mjs (for the VS Code part): each message { id, op, ...args } is answered { id, result } or { id, error }.
-import { startTestServer, TestServer, TestServerOptions } from '../src/demo/mcpTestServer';
+import { startTestServer, TestServer, TestServerOptions } from '../test/fixtures/mcpServer';
 
 const servers = new Map<number, TestServer>();
 let nextKey = 1;
-/** When each request arrived (Date.now()), per server, for the "no network work during activation" check. */
-const arrivals = new Map<number, number[]>();
 
 type Message = { id: number; op: string; [arg: string]: unknown };
 
@@ -17,14 +15,6 @@ const ops: Record<string, (m: Message) => Promise<unknown> | unknown> = {
       const server = await startTestServer(options);
       const key = nextKey++;
       servers.set(key, server);
-      const times: number[] = [];
-      arrivals.set(key, times);
-      // Every recorded request also gets its arrival time (requests is append-only).
-      const push = server.requests.push.bind(server.requests);
-      server.requests.push = (...items) => {
-        for (let i = 0; i < items.length; i++) times.push(Date.now());
-        return push(...items);
-      };
       started.push({ key, url: server.url, port: server.port });
     }
     return started;
@@ -34,13 +24,12 @@ const ops: Record<string, (m: Message) => Promise<unknown> | unknown> = {
     return (m.keys as number[]).map((key, i) => servers.get(key)!.requests.slice((m.marks as number[])[i]).map((r) => r.method));
   },
   firstArrival(m) {
-    const all = (m.keys as number[]).flatMap((key) => arrivals.get(key) ?? []);
+    const all = (m.keys as number[]).flatMap((key) => servers.get(key)!.requests.map((request) => request.at));
     return all.length ? Math.min(...all) : null;
   },
   clear(m) {
     for (const key of m.keys as number[]) {
       servers.get(key)!.requests.length = 0;
-      arrivals.get(key)!.length = 0;
     }
     return null;
   },

@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
+import type { ValidEntry } from '../config/serverConfig';
+import { COMMAND_LINE_SUBJECTS, listOf, validateServer } from '../config/validate';
+import { TRANSPORT_KINDS } from '../transport/defaults';
 
 export const USAGE = `Usage:
-  mcp-connections probe <url> [--header "Name: value"]… [--transport auto|streamable-http|sse] [--timeout <s>] [--json] [--verbose]
+  mcp-connections probe <url> [--header "Name: value"]… [--transport ${TRANSPORT_KINDS.join('|')}] [--timeout <s>] [--json] [--verbose]
   mcp-connections call <url> <tool> [--args <json>] [--header "Name: value"]… [--transport …] [--timeout <s>] [--json] [--verbose]`;
 
 export interface CliCommand {
   command: 'probe' | 'call';
-  url: string;
+  /** The server as the extension would hold it after validating its settings. */
+  entry: ValidEntry;
   tool?: string;
   toolArgs: Record<string, unknown>;
-  headers: Record<string, string>;
-  transport: string;
-  timeoutSeconds: number;
   json: boolean;
   verbose: boolean;
 }
@@ -50,22 +51,17 @@ export function parseCommandLine(argv: string[]): CliCommand | 'help' {
   if (unexpected.some((x) => x !== undefined)) throw new UsageError(`Unexpected argument "${unexpected.find((x) => x !== undefined)}".`);
   if (command === 'probe' && values.args !== undefined) throw new UsageError('--args belongs to "call", not "probe".');
 
-  const timeoutSeconds = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600) {
-    throw new UsageError('--timeout must be a number of seconds between 1 and 600.');
-  }
   const transport = values.transport ?? 'auto';
-  if (!['auto', 'streamable-http', 'sse'].includes(transport)) {
-    throw new UsageError('--transport must be auto, streamable-http or sse.');
-  }
+  if (!(TRANSPORT_KINDS as readonly string[]).includes(transport)) throw new UsageError(`--transport must be ${listOf(TRANSPORT_KINDS)}.`);
+  const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+  const raw = { url, headers: parseHeaders(values.header ?? []), transport, timeoutSeconds };
+  const entry = validateServer('cli', raw, 'user', COMMAND_LINE_SUBJECTS);
+  if (entry.problem !== undefined) throw new UsageError(entry.problem);
   return {
     command,
-    url,
+    entry,
     tool,
     toolArgs: parseToolArgs(values.args),
-    headers: parseHeaders(values.header ?? []),
-    transport,
-    timeoutSeconds,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };

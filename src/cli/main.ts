@@ -16,15 +16,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  try {
-    const report = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
-    process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, command.command)}\n`);
-    return report.ok ? 0 : 1;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`mcp-connections: ${error.message}\n${USAGE}\n`);
-    return 2;
-  }
+  const report = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, command.command)}\n`);
+  return report.ok ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

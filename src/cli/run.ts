@@ -1,13 +1,11 @@
 import type { Logger } from '../common/logger';
 import { silentLogger } from '../common/logger';
-import { redactSecrets } from '../common/redact';
+import { createHeaderSource } from '../config/headerValues';
 import { DEFAULT_GLOBAL_SETTINGS } from '../config/serverConfig';
-import { resolveHeaderValues } from '../config/headerValues';
-import { validateServer } from '../config/validate';
 import { Connection, ConnectionError } from '../connections/connection';
-import { CliCommand, UsageError } from './args';
+import { version } from '../../package.json';
+import type { CliCommand } from './args';
 
-const VERSION = '0.1.0';
 const STREAM_SETTLE_MS = 2000;
 
 export interface ProbeReport {
@@ -26,27 +24,24 @@ export interface ProbeReport {
   error: string | null;
 }
 
+export const CLI_VERSION: string = version;
+
 /** Connects once with the same core the extension uses, does the command's work, disconnects. */
 export async function runCommand(command: CliCommand, stderr: (line: string) => void): Promise<ProbeReport> {
-  const entry = validateServer('cli', { url: command.url, headers: command.headers, transport: command.transport, timeoutSeconds: command.timeoutSeconds }, 'user');
-  if (entry.problem) throw new UsageError(entry.problem.replace(/(The )?"url"/, 'The URL').replace(/"timeoutSeconds"/, '--timeout'));
-
-  const secrets = Object.values(command.headers);
-  const logger: Logger = command.verbose ? lineLogger((line) => stderr(redactSecrets(line, secrets))) : silentLogger;
-  const connection = new Connection(entry, {
+  const logger: Logger = command.verbose ? lineLogger(stderr) : silentLogger;
+  const connection = new Connection(command.entry, {
     logger,
     settings: DEFAULT_GLOBAL_SETTINGS,
-    resolveHeaders: (headers) =>
-      resolveHeaderValues(headers, async (name) => {
-        throw new Error(`\${secret:${name}} works only inside VS Code (Secret Storage); on the command line use \${env:NAME}.`);
-      }),
-    clientInfo: { name: 'mcp-connections-cli', version: VERSION },
+    headers: createHeaderSource(async (name) => {
+      throw new Error(`\${secret:${name}} works only inside VS Code (Secret Storage); on the command line use \${env:NAME}.`);
+    }),
+    clientInfo: { name: 'mcp-connections-cli', version: CLI_VERSION },
   });
 
   const started = performance.now();
   const report: ProbeReport = {
     ok: false,
-    url: connection.displayUrl ?? command.url,
+    url: command.entry.config.endpoint.displayUrl,
     mode: null,
     getFallback: null,
     sessionReinitialised: 0,
@@ -61,7 +56,7 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
   try {
     await connection.connect();
     report.timingsMs.connect = Math.round(performance.now() - started);
-    await connection.whenStreamSettled(STREAM_SETTLE_MS);
+    await connection.whenModeKnown(STREAM_SETTLE_MS);
     if (command.command === 'call') {
       const callStarted = performance.now();
       const result = await connection.callTool(command.tool!, command.toolArgs);
@@ -75,28 +70,24 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
   } catch (error) {
     report.error = error instanceof ConnectionError ? error.reason : String(error);
   } finally {
-    fillFromConnection(report, connection);
+    fillFromState(report, connection);
     await connection.dispose();
     report.timingsMs.total = Math.round(performance.now() - started);
   }
   return report;
 }
 
-function fillFromConnection(report: ProbeReport, connection: Connection): void {
+function fillFromState(report: ProbeReport, connection: Connection): void {
   const state = connection.state;
-  if (state.kind === 'connected') {
-    report.mode = state.mode;
-    report.getFallback = state.getFallback ?? null;
-  }
-  const details = connection.details;
-  if (details) {
-    report.server = { name: details.serverName ?? null, version: details.serverVersion ?? null };
-    report.protocolVersion = details.protocolVersion ?? null;
-    report.session = !!details.sessionId;
-    report.tools = details.tools.length;
-    report.toolNames = details.tools.map((t) => t.name);
-  }
-  report.sessionReinitialised = connection.reinitialisations;
+  if (state.kind !== 'connected') return;
+  report.mode = state.mode;
+  report.getFallback = state.mode === 'post-only' && state.getFallback ? { status: state.getFallback.status, statusText: state.getFallback.statusText } : null;
+  report.server = { name: state.server.name ?? null, version: state.server.version ?? null };
+  report.protocolVersion = state.session.protocolVersion ?? null;
+  report.session = !!state.session.id;
+  report.tools = state.tools.length;
+  report.toolNames = state.tools.map((t) => t.name);
+  report.sessionReinitialised = state.session.reinitialisations;
 }
 
 function lineLogger(write: (line: string) => void): Logger {

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/connectionManager';
-import { validateServer } from '../config/validate';
+import { secretStorageKey } from '../config/headerValues';
+import { HEADER_NAME, validateServer } from '../config/validate';
 import { writeServer } from '../config/vscodeSettings';
-import { secretKey } from './secrets';
+import type { CommandContext } from './context';
+import { Commands } from './ids';
 
 /** Arguments that skip the prompts (automation and tests). */
 export interface AddServerArgs {
@@ -13,15 +15,15 @@ export interface AddServerArgs {
 }
 
 /** Guided input: name, URL, optional header; writes one entry to user or workspace settings. */
-export function registerAddServer(manager: ConnectionManager, secrets: vscode.SecretStorage): vscode.Disposable {
-  return vscode.commands.registerCommand('mcpConnections.addServer', async (args?: AddServerArgs) => {
+export function registerAddServer({ manager, secrets, notify }: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.addServer, async (args?: AddServerArgs) => {
     const input = args ?? (await askForServer(manager));
     if (!input) return;
     const headers: Record<string, string> = {};
     if (input.header) {
       if (input.header.storeAsSecret ?? true) {
         const key = `${input.name}.${input.header.name}`;
-        await secrets.store(secretKey(key), input.header.value);
+        await secrets.store(secretStorageKey(key), input.header.value);
         headers[input.header.name] = `\${secret:${key}}`;
       } else {
         headers[input.header.name] = input.header.value;
@@ -31,7 +33,7 @@ export function registerAddServer(manager: ConnectionManager, secrets: vscode.Se
     if (Object.keys(headers).length) entry.headers = headers;
     const problem = validateServer(input.name, entry, 'user').problem;
     if (problem) {
-      void vscode.window.showErrorMessage(`Cannot add MCP server "${input.name}": ${problem}`);
+      void notify.error(`Cannot add MCP server "${input.name}": ${problem}`);
       return;
     }
     const target = input.target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
@@ -61,7 +63,7 @@ async function askForServer(manager: ConnectionManager): Promise<AddServerArgs |
     prompt: 'Optional header sent with every request, e.g. "Authorization: Bearer <token>". Leave empty for none.',
     placeHolder: 'Authorization: Bearer …',
     password: false,
-    validateInput: (value) => (!value.trim() || /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:\s*\S/.test(value) ? undefined : 'Write it as "Name: value".'),
+    validateInput: (value) => (!value.trim() || isHeaderLine(value) ? undefined : 'Write it as "Name: value".'),
   });
   if (headerLine === undefined) return undefined;
   let header: AddServerArgs['header'];
@@ -90,4 +92,9 @@ async function askForServer(manager: ConnectionManager): Promise<AddServerArgs |
     target = picked.target;
   }
   return { name: name.trim(), url: url.trim(), header, target };
+}
+
+function isHeaderLine(line: string): boolean {
+  const colon = line.indexOf(':');
+  return colon > 0 && HEADER_NAME.test(line.slice(0, colon).trim()) && line.slice(colon + 1).trim() !== '';
 }

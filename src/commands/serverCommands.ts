@@ -1,24 +1,12 @@
 import * as vscode from 'vscode';
-import type { Connection } from '../connections/connection';
-import { ConnectCancelledError, ConnectionError } from '../connections/connection';
-import type { ConnectionManager } from '../connections/connectionManager';
+import { ConnectCancelledError, Connection, ConnectionError } from '../connections/connection';
+import { describeState } from '../connections/state';
 import { targetOf, writeServer } from '../config/vscodeSettings';
-import { describeState } from '../views/presentation';
-import type { TreeNode } from '../views/serversTree';
+import type { CommandContext } from './context';
 import { Commands } from './ids';
 
-/** What a command receives: a tree node (menus), a server name (keybindings, tests), or nothing (palette). */
-export type ServerArgument = TreeNode | string | undefined;
-
-export interface CommandContext {
-  manager: ConnectionManager;
-  log: vscode.LogOutputChannel;
-  /** Shows an error notification (recorded for tests). */
-  showError: (message: string, ...actions: string[]) => Thenable<string | undefined>;
-  /** Workspace trust blocks servers that workspace settings define. */
-  isBlockedByTrust: (connection: Connection) => boolean;
-  reloadSettings: () => void;
-}
+/** What a command receives: a server's node (menus pass the Connection), a server name (keybindings, scripts), or nothing (palette). */
+export type ServerArgument = Connection | string | undefined;
 
 export function registerServerCommands(ctx: CommandContext): vscode.Disposable[] {
   const { manager } = ctx;
@@ -38,10 +26,8 @@ export function registerServerCommands(ctx: CommandContext): vscode.Disposable[]
       await userConnect(ctx, connection);
     }),
     vscode.commands.registerCommand(Commands.connectAll, async () => {
-      const candidates = manager.all.filter((c) => c.entry.config?.enabled && c.state.kind !== 'connected' && !ctx.isBlockedByTrust(c));
-      await Promise.all(candidates.map((c) => c.connect().catch(() => undefined)));
-      const failed = candidates.filter((c) => c.state.kind === 'error');
-      if (failed.length) void ctx.showError(`Could not connect ${failed.length} of ${candidates.length} MCP servers: ${failed.map((c) => c.name).join(', ')}.`, 'Show Log');
+      const { attempted, failed } = await manager.connectAll();
+      if (failed.length) void ctx.notify.error(`Could not connect ${failed.length} of ${attempted.length} MCP servers: ${failed.map((c) => c.name).join(', ')}.`, 'Show Log');
     }),
     vscode.commands.registerCommand(Commands.disconnectAll, () => manager.disconnectAll()),
     vscode.commands.registerCommand(Commands.refresh, async () => {
@@ -53,9 +39,7 @@ export function registerServerCommands(ctx: CommandContext): vscode.Disposable[]
       if (!connection) return;
       const target = targetOf(connection.name);
       if (target === undefined) return;
-      const confirmed =
-        options?.confirmed ||
-        (await vscode.window.showWarningMessage(`Remove the MCP server "${connection.name}" from ${scopeName(target)}?`, { modal: true }, 'Remove')) === 'Remove';
+      const confirmed = options?.confirmed || (await ctx.notify.confirm(`Remove the MCP server "${connection.name}" from ${scopeName(target)}?`, 'Remove')) === 'Remove';
       if (confirmed) await writeServer(connection.name, undefined, target);
     }),
     vscode.commands.registerCommand(Commands.showLog, () => ctx.log.show(true)),
@@ -64,20 +48,17 @@ export function registerServerCommands(ctx: CommandContext): vscode.Disposable[]
 
 /** A connect the user asked for: a failure gets one notification with "Show Log" and "Retry". */
 async function userConnect(ctx: CommandContext, connection: Connection): Promise<void> {
-  if (ctx.isBlockedByTrust(connection)) {
-    const answer = await vscode.window.showWarningMessage(
-      `The MCP server "${connection.name}" is defined in workspace settings, and this workspace is not trusted.`,
-      'Manage Workspace Trust',
-    );
-    if (answer) await vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
   try {
     await connection.connect();
   } catch (error) {
     if (error instanceof ConnectCancelledError) return;
+    if (error instanceof ConnectionError && error.failure.kind === 'untrusted') {
+      const answer = await ctx.notify.warning(`The MCP server "${connection.name}" is defined in workspace settings, and this workspace is not trusted.`, 'Manage Workspace Trust');
+      if (answer) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
     const reason = error instanceof ConnectionError ? error.reason : describeState(connection.state);
-    const choice = await ctx.showError(`Could not connect to MCP server "${connection.name}": ${reason}`, 'Show Log', 'Retry');
+    const choice = await ctx.notify.error(`Could not connect to MCP server "${connection.name}": ${reason}`, 'Show Log', 'Retry');
     if (choice === 'Show Log') ctx.log.show(true);
     if (choice === 'Retry') await userConnect(ctx, connection);
   }
@@ -85,10 +66,10 @@ async function userConnect(ctx: CommandContext, connection: Connection): Promise
 
 async function resolveServer(ctx: CommandContext, arg: ServerArgument, title: string, applies: (c: Connection) => boolean): Promise<Connection | undefined> {
   if (typeof arg === 'string') return ctx.manager.get(arg);
-  if (arg && typeof arg === 'object' && 'connection' in arg) return ctx.manager.get(arg.connection.name);
+  if (arg instanceof Connection) return ctx.manager.get(arg.name);
   const candidates = ctx.manager.all.filter(applies);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(ctx.manager.all.length ? 'No MCP server is in a state for that.' : 'No MCP servers are configured yet — run "MCP: Add Server".');
+    void ctx.notify.info(ctx.manager.all.length ? 'No MCP server is in a state for that.' : 'No MCP servers are configured yet — run "MCP: Add Server".');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

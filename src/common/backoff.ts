@@ -1,4 +1,9 @@
-import type { RetryPolicy } from '../transport/types';
+/** How often, and how patiently, something is retried. */
+export interface RetryPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
 
 /**
  * Delay before retry `attempt` (1-based): exponential, capped, with "equal jitter" — between half

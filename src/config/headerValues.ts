@@ -1,11 +1,32 @@
 /** Looks up the value of a `${secret:NAME}` reference; the extension passes VS Code's SecretStorage. */
 export type SecretLookup = (name: string) => Promise<string | undefined>;
 
+/** Resolves a server's configured header values (env and secret references) for one request. */
+export type HeaderSource = (headers: Record<string, string>) => Promise<Record<string, string>>;
+
 const REFERENCE = /\$\{(env|secret):([^}]+)\}/g;
+
+/** Where the value of `${secret:NAME}` lives in VS Code's Secret Storage. */
+export function secretStorageKey(name: string): string {
+  return `mcpConnections.secret.${name}`;
+}
+
+/** A header reference that cannot be resolved; the message names it (never a value) and the fix. */
+export class HeaderValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HeaderValueError';
+  }
+}
 
 /** Whether any of these header values reads the secret `name`. */
 export function referencesSecret(headers: Record<string, string>, name: string): boolean {
   return Object.values(headers).some((value) => [...value.matchAll(REFERENCE)].some(([, kind, key]) => kind === 'secret' && key === name));
+}
+
+/** A header source reading secrets through `lookupSecret` and environment references from `env`. */
+export function createHeaderSource(lookupSecret: SecretLookup, env: NodeJS.ProcessEnv = process.env): HeaderSource {
+  return (headers) => resolveHeaderValues(headers, lookupSecret, env);
 }
 
 /**
@@ -23,7 +44,7 @@ export async function resolveHeaderValues(
     for (const [, kind, key] of template.matchAll(REFERENCE)) {
       const replacement = kind === 'env' ? env[key] : await lookupSecret(key);
       if (replacement === undefined) {
-        throw new Error(
+        throw new HeaderValueError(
           kind === 'env'
             ? `Header "${name}" uses \${env:${key}}, but the environment variable ${key} is not set.`
             : `Header "${name}" uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP: Set Secret".`,

@@ -1,9 +1,12 @@
-import type { RetryPolicy, TransportKind } from '../transport/types';
+import type { RetryPolicy } from '../common/backoff';
+import type { TransportKind } from '../transport/defaults';
+import type { Endpoint } from '../transport/endpoint';
+import { GET_FALLBACK_STATUSES, RECONNECT } from './limits';
 
 /** One server as configured, after validation. Header values may still hold ${env:…}/${secret:…}. */
 export interface ServerConfig {
   name: string;
-  url: string;
+  endpoint: Endpoint;
   headers: Record<string, string>;
   enabled: boolean;
   autoConnect: boolean;
@@ -14,23 +17,51 @@ export interface ServerConfig {
 /** Settings that apply to every server. */
 export interface GlobalSettings {
   reconnect: RetryPolicy;
-  toleratedGetStatuses: number[];
+  getFallbackStatuses: number[];
 }
+
+export type ServerScope = 'user' | 'workspace';
 
 /**
  * A configured server: either a usable config, or the problem that keeps it from connecting.
  * `scope` says where it was defined (workspace servers wait for workspace trust).
  */
-export interface ServerEntry {
+export type ServerEntry = ValidEntry | InvalidEntry;
+
+interface EntryBase {
   name: string;
-  config?: ServerConfig;
-  problem?: string;
   warnings: string[];
-  scope: 'user' | 'workspace';
+  scope: ServerScope;
 }
 
-export const DEFAULT_TIMEOUT_SECONDS = 30;
+export interface ValidEntry extends EntryBase {
+  config: ServerConfig;
+  problem?: undefined;
+}
+
+export interface InvalidEntry extends EntryBase {
+  config?: undefined;
+  problem: string;
+}
+
 export const DEFAULT_GLOBAL_SETTINGS: GlobalSettings = {
-  reconnect: { maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30_000 },
-  toleratedGetStatuses: [400, 404, 405, 406],
+  reconnect: {
+    maxAttempts: RECONNECT.maxAttempts.default,
+    initialDelayMs: RECONNECT.initialDelaySeconds.default * 1000,
+    maxDelayMs: RECONNECT.maxDelaySeconds.default * 1000,
+  },
+  getFallbackStatuses: [...GET_FALLBACK_STATUSES.default],
 };
+
+/** Whether two entries would connect the same way (warnings, such as a misspelt key, do not matter). */
+export function sameEntry(a: ServerEntry, b: ServerEntry): boolean {
+  return a.scope === b.scope && a.problem === b.problem && comparable(a.config) === comparable(b.config);
+}
+
+function comparable(config: ServerConfig | undefined): string {
+  return config ? JSON.stringify({ ...config, endpoint: config.endpoint.configured }) : '';
+}
+
+export function sameSettings(a: GlobalSettings, b: GlobalSettings): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

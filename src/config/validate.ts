@@ -1,18 +1,27 @@
-import { DEFAULT_TIMEOUT_SECONDS, ServerEntry } from './serverConfig';
+import type { RetryPolicy } from '../common/backoff';
+import { TRANSPORT_KINDS, TransportKind } from '../transport/defaults';
+import { Endpoint, resolveEndpoint } from '../transport/endpoint';
+import { GET_FALLBACK_STATUSES, MAX_HEADER_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from './limits';
+import { DEFAULT_GLOBAL_SETTINGS, GlobalSettings, ServerEntry, ServerScope } from './serverConfig';
 
-const KNOWN_KEYS = new Set(['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds']);
-const TRANSPORTS = new Set(['auto', 'streamable-http', 'sse']);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const MAX_NAME = 100;
-const MAX_URL = 2048;
-const MAX_HEADER_VALUE = 8192;
-const MAX_TIMEOUT_SECONDS = 600;
+const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds'];
+/** The characters RFC 9110 allows in a header name (a "token"). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** How the settings are called where the user wrote them: in settings.json, or on the command line. */
+export interface Subjects {
+  url: string;
+  timeoutSeconds: string;
+}
+
+const SETTINGS_SUBJECTS: Subjects = { url: '"url"', timeoutSeconds: '"timeoutSeconds"' };
+export const COMMAND_LINE_SUBJECTS: Subjects = { url: 'URL', timeoutSeconds: '--timeout' };
 
 /**
  * Turns the raw `mcpConnections.servers` value into entries, one per server name. Never throws:
  * a bad entry becomes that server's `problem`, phrased as what is wrong and how to fix it.
  */
-export function validateServers(raw: unknown, scopeOf: (name: string) => 'user' | 'workspace' = () => 'user'): ServerEntry[] {
+export function validateServers(raw: unknown, scopeOf: (name: string) => ServerScope = () => 'user'): ServerEntry[] {
   if (raw === undefined || raw === null) return [];
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     return [{ name: '(settings)', problem: 'mcpConnections.servers must be an object keyed by server name, e.g. { "docs": { "url": "https://…/mcp" } }.', warnings: [], scope: 'user' }];
@@ -20,11 +29,10 @@ export function validateServers(raw: unknown, scopeOf: (name: string) => 'user' 
   const entries: ServerEntry[] = [];
   const seen = new Map<string, string>();
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = validateServer(name, value, scopeOf(name));
+    let entry = validateServer(name, value, scopeOf(name));
     const clash = seen.get(name.toLowerCase());
     if (clash !== undefined && !entry.problem) {
-      entry.problem = `The name "${name}" differs from "${clash}" only in case — rename one of them.`;
-      delete entry.config;
+      entry = { name, scope: entry.scope, warnings: entry.warnings, problem: `The name "${name}" differs from "${clash}" only in case — rename one of them.` };
     }
     seen.set(name.toLowerCase(), name);
     entries.push(entry);
@@ -32,20 +40,20 @@ export function validateServers(raw: unknown, scopeOf: (name: string) => 'user' 
   return entries;
 }
 
-export function validateServer(name: string, value: unknown, scope: 'user' | 'workspace'): ServerEntry {
+export function validateServer(name: string, value: unknown, scope: ServerScope, subjects: Subjects = SETTINGS_SUBJECTS): ServerEntry {
   const fail = (problem: string): ServerEntry => ({ name, problem, warnings: [], scope });
   if (name.trim() === '') return fail('The server name is empty — give it a name.');
-  if (name.length > MAX_NAME) return fail(`The server name is longer than ${MAX_NAME} characters — shorten it.`);
+  if (name.length > MAX_NAME_LENGTH) return fail(`The server name is longer than ${MAX_NAME_LENGTH} characters — shorten it.`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(`The entry must be an object like { "url": "https://…/mcp" }, not ${describeType(value)}.`);
   }
   const raw = value as Record<string, unknown>;
   const warnings = Object.keys(raw)
-    .filter((key) => !KNOWN_KEYS.has(key))
-    .map((key) => `Unknown setting "${key}" is ignored (known: ${[...KNOWN_KEYS].join(', ')}).`);
+    .filter((key) => !KNOWN_KEYS.includes(key))
+    .map((key) => `Unknown setting "${key}" is ignored (known: ${KNOWN_KEYS.join(', ')}).`);
 
-  const url = checkUrl(raw.url);
-  if (typeof url !== 'string' || !url.startsWith('ok:')) return fail(url);
+  const url = checkUrl(raw.url, subjects.url);
+  if ('problem' in url) return fail(url.problem);
 
   const headers = checkHeaders(raw.headers);
   if (typeof headers === 'string') return fail(headers);
@@ -53,12 +61,12 @@ export function validateServer(name: string, value: unknown, scope: 'user' | 'wo
   for (const key of ['enabled', 'autoConnect'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') return fail(`"${key}" must be true or false.`);
   }
-  if (raw.transport !== undefined && !TRANSPORTS.has(raw.transport as string)) {
-    return fail(`"transport" must be "auto", "streamable-http" or "sse", not ${JSON.stringify(raw.transport)}.`);
+  if (raw.transport !== undefined && !TRANSPORT_KINDS.includes(raw.transport as TransportKind)) {
+    return fail(`"transport" must be ${listOf(TRANSPORT_KINDS.map((kind) => `"${kind}"`))}, not ${JSON.stringify(raw.transport)}.`);
   }
-  const timeout = raw.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
-    return fail(`"timeoutSeconds" must be a number of seconds between 1 and ${MAX_TIMEOUT_SECONDS}.`);
+  const timeout = raw.timeoutSeconds ?? TIMEOUT_SECONDS.default;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < TIMEOUT_SECONDS.minimum || timeout > TIMEOUT_SECONDS.maximum) {
+    return fail(`${subjects.timeoutSeconds} must be a number of seconds between ${TIMEOUT_SECONDS.minimum} and ${TIMEOUT_SECONDS.maximum}.`);
   }
 
   return {
@@ -67,35 +75,69 @@ export function validateServer(name: string, value: unknown, scope: 'user' | 'wo
     warnings,
     config: {
       name,
-      url: url.slice(3),
+      endpoint: url.endpoint,
       headers,
       enabled: (raw.enabled as boolean | undefined) ?? true,
       autoConnect: (raw.autoConnect as boolean | undefined) ?? true,
-      transport: (raw.transport as 'auto' | 'streamable-http' | 'sse' | undefined) ?? 'auto',
+      transport: (raw.transport as TransportKind | undefined) ?? 'auto',
       timeoutSeconds: timeout,
     },
   };
 }
 
-/** "ok:<url>" or the problem. */
-function checkUrl(value: unknown): string {
-  if (value === undefined || value === '') return 'The "url" is missing — set it to the server\'s MCP endpoint, e.g. "https://example.com/mcp".';
-  if (typeof value !== 'string') return `"url" must be a string, not ${describeType(value)}.`;
-  if (value.length > MAX_URL) return `The "url" is longer than ${MAX_URL} characters — check it.`;
+/**
+ * The settings that apply to every server, from their raw values. Never throws: a bad value keeps
+ * its default and becomes a problem naming the setting and the fix.
+ */
+export function validateGlobalSettings(raw: { getFallbackStatuses?: unknown; maxAttempts?: unknown; initialDelaySeconds?: unknown; maxDelaySeconds?: unknown }): {
+  settings: GlobalSettings;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const defaults = DEFAULT_GLOBAL_SETTINGS;
+  let getFallbackStatuses = defaults.getFallbackStatuses;
+  const statuses = raw.getFallbackStatuses;
+  if (statuses !== undefined) {
+    const { minimum, maximum } = GET_FALLBACK_STATUSES;
+    if (Array.isArray(statuses) && statuses.every((s) => Number.isInteger(s) && s >= minimum && s <= maximum)) getFallbackStatuses = statuses as number[];
+    else problems.push(`mcpConnections.getFallbackStatuses must be a list of HTTP statuses between ${minimum} and ${maximum}, e.g. [404, 405] — using the default ${JSON.stringify(defaults.getFallbackStatuses)}.`);
+  }
+  const seconds = (key: 'maxAttempts' | 'initialDelaySeconds' | 'maxDelaySeconds', fallback: number): number => {
+    const value = raw[key];
+    const range = RECONNECT[key];
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= range.minimum && value <= range.maximum) return value;
+    problems.push(`mcpConnections.reconnect.${key} must be a whole number between ${range.minimum} and ${range.maximum} — using the default ${fallback}.`);
+    return fallback;
+  };
+  const reconnect: RetryPolicy = {
+    maxAttempts: seconds('maxAttempts', defaults.reconnect.maxAttempts),
+    initialDelayMs: seconds('initialDelaySeconds', defaults.reconnect.initialDelayMs / 1000) * 1000,
+    maxDelayMs: seconds('maxDelaySeconds', defaults.reconnect.maxDelayMs / 1000) * 1000,
+  };
+  return { settings: { getFallbackStatuses, reconnect }, problems };
+}
+
+function checkUrl(value: unknown, name: string): { endpoint: Endpoint } | { problem: string } {
+  const problem = (text: string) => ({ problem: text });
+  const subject = `The ${name}`;
+  if (value === undefined || value === '') return problem(`${subject} is missing — set it to the server's MCP endpoint, e.g. "https://example.com/mcp".`);
+  if (typeof value !== 'string') return problem(`${name} must be a string, not ${describeType(value)}.`);
+  if (value.length > MAX_URL_LENGTH) return problem(`${subject} is longer than ${MAX_URL_LENGTH} characters — check it.`);
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    return `The "url" is not an absolute URL — write it in full, e.g. "https://example.com/mcp".`;
+    return problem(`${subject} is not an absolute URL — write it in full, e.g. "https://example.com/mcp".`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     if (/^[^:/]+:\d+(\/|$)/.test(value)) {
       // "localhost:3000/mcp" parses as the scheme "localhost:"; the user left out http://.
-      return `The "url" has no scheme — start it with http:// or https://, e.g. "http://localhost:3000/mcp".`;
+      return problem(`${subject} has no scheme — start it with http:// or https://, e.g. "http://localhost:3000/mcp".`);
     }
-    return `The "url" must start with http:// or https://, not ${parsed.protocol}.`;
+    return problem(`${subject} must start with http:// or https://, not ${parsed.protocol}.`);
   }
-  return `ok:${parsed.href}`;
+  return { endpoint: resolveEndpoint(parsed) };
 }
 
 function checkHeaders(value: unknown): Record<string, string> | string {
@@ -108,7 +150,7 @@ function checkHeaders(value: unknown): Record<string, string> | string {
     // Quoted only up to a colon: a pasted "Authorization: Bearer …" line must not show its token.
     if (!HEADER_NAME.test(name)) return `The header name ${JSON.stringify(name.includes(':') ? name.slice(0, name.indexOf(':') + 1) : name.slice(0, 40))} has characters not allowed in HTTP header names — use letters, digits and dashes.`;
     if (typeof headerValue !== 'string') return `The value of header "${name}" must be a string, not ${describeType(headerValue)}.`;
-    if (headerValue.length > MAX_HEADER_VALUE) return `The value of header "${name}" is longer than ${MAX_HEADER_VALUE} characters — check it.`;
+    if (headerValue.length > MAX_HEADER_VALUE_LENGTH) return `The value of header "${name}" is longer than ${MAX_HEADER_VALUE_LENGTH} characters — check it.`;
     if (/[\r\n\0]/.test(headerValue)) return `The value of header "${name}" contains a line break — remove it.`;
     headers[name] = headerValue;
   }
@@ -119,4 +161,9 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** "a", "a or b", "a, b or c". */
+export function listOf(items: readonly string[], conjunction = 'or'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }

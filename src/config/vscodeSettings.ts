@@ -1,27 +1,42 @@
 import * as vscode from 'vscode';
-import { DEFAULT_GLOBAL_SETTINGS, GlobalSettings, ServerEntry } from './serverConfig';
-import { validateServers } from './validate';
+import type { GlobalSettings, ServerEntry } from './serverConfig';
+import { validateGlobalSettings, validateServers } from './validate';
 
 export const SECTION = 'mcpConnections';
+/** One apply for a burst of edits (a settings.json save, a command writing several keys). */
+const SETTINGS_DEBOUNCE_MS = 250;
+
+export interface Settings {
+  entries: ServerEntry[];
+  settings: GlobalSettings;
+  /** What is wrong with the global settings (each has kept its default). */
+  problems: string[];
+}
 
 /** Reads `mcpConnections.*` into validated entries and global settings. Never throws. */
-export function readSettings(): { entries: ServerEntry[]; settings: GlobalSettings } {
+export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const inspected = config.inspect<Record<string, unknown>>('servers');
   const fromWorkspace = new Set([...Object.keys(objectOr(inspected?.workspaceValue)), ...Object.keys(objectOr(inspected?.workspaceFolderValue))]);
   const entries = validateServers(config.get('servers'), (name) => (fromWorkspace.has(name) ? 'workspace' : 'user'));
+  const { settings, problems } = validateGlobalSettings({
+    getFallbackStatuses: config.get('getFallbackStatuses'),
+    maxAttempts: config.get('reconnect.maxAttempts'),
+    initialDelaySeconds: config.get('reconnect.initialDelaySeconds'),
+    maxDelaySeconds: config.get('reconnect.maxDelaySeconds'),
+  });
+  return { entries, settings, problems };
+}
 
-  const defaults = DEFAULT_GLOBAL_SETTINGS;
-  const statuses = config.get<unknown>('getFallbackStatuses');
-  const settings: GlobalSettings = {
-    toleratedGetStatuses: Array.isArray(statuses) && statuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 499) ? (statuses as number[]) : defaults.toleratedGetStatuses,
-    reconnect: {
-      maxAttempts: positiveInteger(config.get('reconnect.maxAttempts'), defaults.reconnect.maxAttempts),
-      initialDelayMs: positiveInteger(config.get('reconnect.initialDelaySeconds'), defaults.reconnect.initialDelayMs / 1000) * 1000,
-      maxDelayMs: positiveInteger(config.get('reconnect.maxDelaySeconds'), defaults.reconnect.maxDelayMs / 1000) * 1000,
-    },
-  };
-  return { entries, settings };
+/** Calls `onChange` (debounced) whenever a `mcpConnections.*` setting changes. */
+export function watchSettings(onChange: () => void): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+    if (!event.affectsConfiguration(SECTION)) return;
+    clearTimeout(timer);
+    timer = setTimeout(onChange, SETTINGS_DEBOUNCE_MS);
+  });
+  return { dispose: () => (clearTimeout(timer), subscription.dispose()) };
 }
 
 /** Where a server is defined, so edits go back to the same place. */
@@ -51,8 +66,4 @@ export async function writeServer(name: string, value: Record<string, unknown> |
 
 function objectOr(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function positiveInteger(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
 }

@@ -1,29 +1,34 @@
 import { Emitter } from '../common/events';
-import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
+import { referencesSecret } from '../config/headerValues';
+import { GlobalSettings, sameEntry, sameSettings, ServerEntry } from '../config/serverConfig';
 import { Connection, ConnectionOptions } from './connection';
 
-export interface ManagerOptions extends Omit<ConnectionOptions, 'settings'> {
-  /** Whether a server may connect without the user asking (workspace trust says no for some). */
-  mayAutoConnect?: (entry: ServerEntry) => boolean;
-}
+export type ManagerOptions = Omit<ConnectionOptions, 'settings'>;
 
 /**
  * Owns one Connection per configured server. `apply` takes the whole new list and touches only
- * what changed: added servers connect, removed ones disconnect, changed ones reconnect.
+ * what changed: added servers connect, removed ones disconnect, changed ones reconnect. It also
+ * decides what may connect without being asked: enabled, auto-connecting, and — for servers from
+ * workspace settings — only in a trusted workspace.
  */
 export class ConnectionManager {
   private readonly connections = new Map<string, Connection>();
   private settings: GlobalSettings | undefined;
+  private trusted: boolean;
+  /** What was last logged about each entry's settings, so a problem is said once, not at every apply. */
+  private readonly settingsNotes = new Map<string, string>();
 
   private readonly added = new Emitter<Connection>();
   private readonly removed = new Emitter<Connection>();
   private readonly changed = new Emitter<Connection>();
   readonly onDidAdd = this.added.event;
   readonly onDidRemove = this.removed.event;
-  /** Any connection's state or details changed. */
+  /** Any connection's state changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly options: ManagerOptions) {}
+  constructor(private readonly options: ManagerOptions) {
+    this.trusted = options.workspaceTrusted ?? true;
+  }
 
   get all(): Connection[] {
     return [...this.connections.values()];
@@ -33,9 +38,13 @@ export class ConnectionManager {
     return this.connections.get(name);
   }
 
-  /** Applies a new configuration; resolves once removed servers are disconnected (not once others connect). */
-  async apply(entries: ServerEntry[], settings: GlobalSettings): Promise<void> {
-    const settingsChanged = this.settings !== undefined && JSON.stringify(this.settings) !== JSON.stringify(settings);
+  /**
+   * Applies a new configuration; resolves once removed servers are disconnected (not once others
+   * connect). `problems` are the global settings' problems, logged once each.
+   */
+  async apply(entries: ServerEntry[], settings: GlobalSettings, problems: string[] = []): Promise<void> {
+    this.logSettingsProblems(entries, problems);
+    const settingsChanged = this.settings !== undefined && !sameSettings(this.settings, settings);
     this.settings = settings;
     const next = new Map(entries.map((entry) => [entry.name, entry]));
     const work: Promise<void>[] = [];
@@ -65,17 +74,42 @@ export class ConnectionManager {
     for (const [name, connection] of ordered) this.connections.set(name, connection);
     for (const connection of addedNow) {
       this.added.fire(connection);
-      if (this.shouldAutoConnect(connection.entry)) void connection.connect().catch(() => undefined);
+      if (this.shouldAutoConnect(connection)) void connection.connect().catch(() => undefined);
     }
     await Promise.all(work);
   }
 
-  async connectAll(): Promise<void> {
-    await Promise.all(this.all.filter((c) => c.entry.config?.enabled).map((c) => c.connect().catch(() => undefined)));
+  /** The workspace was trusted (or not): servers from workspace settings follow, and connect if they auto-connect. */
+  setWorkspaceTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    for (const connection of this.all) connection.setWorkspaceTrusted(trusted);
+    if (!trusted) return;
+    this.options.logger.info('Workspace trusted — connecting the servers it defines');
+    for (const connection of this.all) {
+      if (connection.entry.scope === 'workspace' && this.shouldAutoConnect(connection)) void connection.connect().catch(() => undefined);
+    }
+  }
+
+  /** Connects every server that may connect and is not connected; resolves with those that failed. */
+  async connectAll(): Promise<{ attempted: Connection[]; failed: Connection[] }> {
+    const attempted = this.all.filter((c) => c.entry.config?.enabled && !c.blockedByTrust && c.state.kind !== 'connected');
+    await Promise.all(attempted.map((c) => c.connect().catch(() => undefined)));
+    return { attempted, failed: attempted.filter((c) => c.state.kind === 'error') };
   }
 
   async disconnectAll(): Promise<void> {
     await Promise.all(this.all.map((c) => c.disconnect()));
+  }
+
+  /**
+   * A secret changed: values are read per request anyway, but a reconnect also renews the GET
+   * stream and retries a server that failed for want of it. Only wanted servers that use it.
+   */
+  reconnectUsingSecret(name: string): void {
+    for (const c of this.all) {
+      if (c.isWanted && referencesSecret(c.entry.config?.headers ?? {}, name)) void c.reconnect().catch(() => undefined);
+    }
   }
 
   async dispose(): Promise<void> {
@@ -88,7 +122,7 @@ export class ConnectionManager {
   }
 
   private create(entry: ServerEntry, settings: GlobalSettings): Connection {
-    const connection = new Connection(entry, { ...this.options, settings });
+    const connection = new Connection(entry, { ...this.options, settings, workspaceTrusted: this.trusted });
     connection.onDidChange((c) => this.changed.fire(c));
     return connection;
   }
@@ -96,16 +130,25 @@ export class ConnectionManager {
   private async update(connection: Connection, entry: ServerEntry, settings: GlobalSettings): Promise<void> {
     const wasWanted = connection.isWanted;
     await connection.update(entry, settings);
-    if ((wasWanted && entry.config?.enabled) || this.shouldAutoConnect(entry)) void connection.connect().catch(() => undefined);
+    const mayConnect = entry.config?.enabled && !connection.blockedByTrust;
+    if ((wasWanted && mayConnect) || this.shouldAutoConnect(connection)) void connection.connect().catch(() => undefined);
   }
 
-  private shouldAutoConnect(entry: ServerEntry): boolean {
-    const config = entry.config;
-    if (!config || !config.enabled || !config.autoConnect) return false;
-    return this.options.mayAutoConnect?.(entry) ?? true;
+  private shouldAutoConnect(connection: Connection): boolean {
+    const config = connection.entry.config;
+    return !!config && config.enabled && config.autoConnect && !connection.blockedByTrust;
   }
-}
 
-function sameEntry(a: ServerEntry, b: ServerEntry): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  private logSettingsProblems(entries: ServerEntry[], problems: string[]): void {
+    const notes: [string, string, boolean][] = entries.map((entry) => [entry.name, [entry.problem, ...entry.warnings].filter(Boolean).join(' '), !!entry.problem]);
+    notes.push(['(settings)', problems.join(' '), problems.length > 0]);
+    for (const [name, text, isProblem] of notes) {
+      if (text && this.settingsNotes.get(name) !== text) {
+        const line = name === '(settings)' ? `Settings: ${text}` : `[${name}] Settings: ${text}`;
+        if (isProblem) this.options.logger.warn(line);
+        else this.options.logger.info(line);
+      }
+      this.settingsNotes.set(name, text);
+    }
+  }
 }

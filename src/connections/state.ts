@@ -2,13 +2,45 @@ import type { StreamMode } from '../transport/types';
 
 export type ConnectedMode = Exclude<StreamMode, 'pending'>;
 
+/** Why a server is disconnected when it is not the user's choice. */
+export type Blocked = 'disabled' | 'untrusted';
+
 /** The one state of a connection; every surface (tree, status bar, log, CLI) renders from it. */
 export type ConnectionState =
-  | { kind: 'disconnected' }
+  | { kind: 'disconnected'; blocked?: Blocked }
   | { kind: 'connecting' }
-  | { kind: 'connected'; mode: ConnectedMode; getFallback?: { status: number; statusText: string } }
+  | ConnectedState
   | { kind: 'reconnecting'; attempt: number; maxAttempts: number; reason: string }
   | { kind: 'error'; reason: string; invalidConfig?: boolean };
+
+/** Everything known about a live connection. */
+export interface ConnectedState {
+  kind: 'connected';
+  mode: ConnectedMode;
+  /** What the first GET of a session answered when it meant "no stream here" (the last such answer). */
+  getFallback?: GetFallback;
+  session: { id?: string; protocolVersion?: string; reinitialisations: number };
+  server: { name?: string; version?: string };
+  capabilities: Capabilities;
+  tools: ListedItem[];
+  resources: ListedItem[];
+  prompts: ListedItem[];
+}
+
+export interface GetFallback {
+  status: number;
+  statusText: string;
+  /** The start of the answer's body: redacted, markup stripped, at most 200 characters. */
+  bodyExcerpt: string;
+  time: Date;
+}
+
+export interface Capabilities {
+  tools: boolean;
+  resources: boolean;
+  prompts: boolean;
+  logging: boolean;
+}
 
 export interface ListedItem {
   name: string;
@@ -16,14 +48,32 @@ export interface ListedItem {
   description?: string;
 }
 
-/** What a connected server told us about itself. */
-export interface ServerDetails {
-  serverName?: string;
-  serverVersion?: string;
-  protocolVersion?: string;
-  sessionId?: string;
-  capabilities: { tools: boolean; resources: boolean; prompts: boolean; logging: boolean };
-  tools: ListedItem[];
-  resources: ListedItem[];
-  prompts: ListedItem[];
+/** The state's one-line description, as the tree shows it next to the server's name. */
+export function describeState(state: ConnectionState): string {
+  switch (state.kind) {
+    case 'connected':
+      if (state.mode === 'streaming') return 'connected · streaming';
+      if (state.mode === 'legacy-sse') return 'connected · legacy SSE';
+      return state.getFallback ? `connected · POST-only (GET ${state.getFallback.status})` : 'connected · POST-only';
+    case 'connecting':
+      return 'connecting…';
+    case 'reconnecting':
+      return `reconnecting ${state.attempt}/${state.maxAttempts}`;
+    case 'disconnected':
+      return state.blocked === 'disabled' ? 'disabled' : state.blocked === 'untrusted' ? 'disconnected · workspace not trusted' : 'disconnected';
+    case 'error':
+      return `error: ${state.reason}`;
+  }
+}
+
+/** The last failure the state tells of, if any: what a "Last error" row shows. */
+export function lastErrorOf(state: ConnectionState): string | undefined {
+  if (state.kind === 'error') return state.reason;
+  if (state.kind === 'reconnecting') return `Connection lost: ${state.reason}`;
+  return undefined;
+}
+
+/** Whether two states show the same thing (a new object for an unchanged state must not redraw the tree). */
+export function sameState(a: ConnectionState, b: ConnectionState): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

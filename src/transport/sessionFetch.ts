@@ -1,47 +1,34 @@
-import { excerpt, redactSecrets } from '../common/redact';
-import {
-  describeFetchError,
-  endQuietlyOnError,
-  guardAnswer,
-  mediaType,
-  noStreamResponse,
-  readBodyStart,
-  reasonPhrase,
-  statusLine,
-} from './http';
-import { AnswerTooLargeError, SessionExpiredError, TransportEvent } from './types';
+import { guardAnswer, isEventStream, needsGuard } from './answerGuard';
+import { EndpointRoutes } from './endpoint';
+import { HeadersTimeoutError } from './failures';
+import { discardBody, endQuietlyOnError, fetchWithinOrigin, mediaType, meansUnknownSession, noStreamResponse, statusLine } from './http';
+import { AnswerTooLargeError, FetchLike, SessionExpiredError, TransportEvent } from './types';
 
-export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+/** What the session fetch tells its transport; the transport reacts in one place. */
+export type FetchSignal =
+  /** `notifications/initialized` was accepted: the session may open its GET stream. */
+  | { kind: 'initialized' }
+  /** These requests' answer stream ended without their answers, and the SDK will not resume it. */
+  | { kind: 'answer-broken'; requestIds: (string | number)[]; error: Error | undefined }
+  /** A resumed answer stream learned that the server no longer knows the session. */
+  | { kind: 'session-expired'; trigger: string };
 
 export interface SessionFetchOptions {
   server: string;
-  displayUrl: string;
+  routes: EndpointRoutes;
   baseFetch: FetchLike;
-  /** Configured headers, resolved anew for every request so secrets are read only when needed. */
-  resolveHeaders: () => Promise<Record<string, string>>;
-  /** Values to keep out of anything shown (configured header values). */
-  secrets: () => Iterable<string>;
-  toleratedGetStatuses: ReadonlySet<number>;
+  /** Headers for the MCP endpoint (configured ones, resolved per request so secrets are read only when needed). */
+  headers: () => Promise<Record<string, string>>;
+  /** How long a GET may take to answer with its headers. */
   getHeadersTimeoutMs: number;
   /** The most a POST answer may hold (JSON body, or one SSE event). */
   maxAnswerBytes: number;
+  /** Whether answers are read through the size and end guard (a benchmark switches it off to measure it). */
+  guardAnswers: boolean;
   /** Whether anyone shows wire detail; when not, no trace line is built. */
   traceEnabled: () => boolean;
-  /**
-   * The answer stream to these requests ended (cut, over the size limit, or closed) and the SDK will
-   * not resume it: those still unanswered will get no answer unless the transport says so.
-   */
-  onAnswerBroken: (requestIds: (string | number)[], error: Error | undefined) => void;
   emit: (event: TransportEvent) => void;
-  /** A GET failed in a way worth retrying; `lastEventId` is set for a failed resume. */
-  onGetFailure: (reason: string, lastEventId: string | undefined) => void;
-  /**
-   * The server answered `notifications/initialized` with 200 instead of 202; the SDK opens the GET
-   * stream only after a 202, so the transport has to.
-   */
-  onInitializedNotAccepted: () => void;
-  /** A GET reconnect learned that the session is gone. */
-  onStreamSessionExpired: (trigger: string) => void;
+  signal: (signal: FetchSignal) => void;
 }
 
 /** Headers the transport itself owns; configuration cannot override them. */
@@ -56,42 +43,68 @@ export function withConfiguredHeaders(requestHeaders: HeadersInit | undefined, c
 }
 
 /**
- * The `fetch` given to one SDK `StreamableHTTPClientTransport` (one MCP session). This is where the
- * tolerance lives: the SDK sees every GET answer as either a working SSE stream or a plain 405, and
- * this class decides — and reports — what the real answer meant.
+ * The `fetch` given to one SDK `StreamableHTTPClientTransport` (one MCP session). Requests for the
+ * MCP endpoint get the configured headers and the transport's rules: the answer guard, session
+ * expiry, and the GET stream, which is the session's `GetStream` and never the SDK's (its GET is
+ * answered "no stream" at once). Every other URL passes to the base fetch untouched.
  */
 export class SessionFetch {
-  private streamHasWorked = false;
-  private openStreams = 0;
-
   constructor(private readonly options: SessionFetchOptions) {}
 
-  /** GET streams open right now: the standalone one, plus any resumed request streams. */
-  get hasOpenStream(): boolean {
-    return this.openStreams > 0;
-  }
-
   readonly fetch: FetchLike = async (url, init = {}) => {
-    const headers = withConfiguredHeaders(init.headers, await this.options.resolveHeaders());
-    const request = { ...init, headers };
+    if (!this.options.routes.includes(url)) return this.options.baseFetch(url, init);
     const method = (init.method ?? 'GET').toUpperCase();
-    return method === 'GET' ? this.get(url, request, headers) : this.send(method, url, request, headers);
+    if (method === 'GET') {
+      const lastEventId = new Headers(init.headers).get('last-event-id');
+      // The SDK's own standalone stream: the session's GetStream has it.
+      if (lastEventId === null) return noStreamResponse();
+      return this.resumeAnswer(new URL(String(url)), init);
+    }
+    return this.send(method, new URL(String(url)), init);
   };
 
-  private async send(method: string, url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
+  /** One GET of the endpoint for the session's GetStream (with the session's own headers); the wait for its headers is bounded. */
+  async getStream(lastEventId: string | undefined, session: { id?: string; protocolVersion?: string }, signal: AbortSignal): Promise<Response> {
+    const headers = new Headers({ accept: 'text/event-stream' });
+    if (session.id) headers.set('mcp-session-id', session.id);
+    if (session.protocolVersion) headers.set('mcp-protocol-version', session.protocolVersion);
+    if (lastEventId !== undefined) headers.set('last-event-id', lastEventId);
+    this.trace(() => `→ GET${lastEventId !== undefined ? ` (resume after event ${lastEventId})` : ''}`);
+    const ms = this.options.getHeadersTimeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new HeadersTimeoutError(ms)), ms);
+    try {
+      const response = await this.request(this.options.routes.endpointUrl, { method: 'GET', headers, signal: AbortSignal.any([signal, timeout.signal]) });
+      this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
+      return response;
+    } catch (error) {
+      throw timeout.signal.aborted ? timeout.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A request to the endpoint: configured headers, same-origin redirects followed. */
+  private async request(url: URL, init: RequestInit): Promise<Response> {
+    const headers = withConfiguredHeaders(init.headers, await this.options.headers());
+    return fetchWithinOrigin(this.options.baseFetch, url, { ...init, headers }, (target) => this.options.routes.add(target));
+  }
+
+  private async send(method: string, url: URL, init: RequestInit): Promise<Response> {
     const started = Date.now();
     const body = readBody(init.body); // parsed once, for the trace, the initialized check and the guard
     this.trace(() => `→ ${method} ${body.description}`.trimEnd());
-    const response = await this.options.baseFetch(url, init);
+    const response = await this.request(url, init);
     this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
-    if (response.ok && response.status !== 202 && body.description === 'notifications/initialized') {
-      this.options.onInitializedNotAccepted();
-    }
-    if (method === 'POST' && headers.has('mcp-session-id') && (await this.meansUnknownSession(response))) {
-      await response.body?.cancel().catch(() => undefined);
+    if (response.ok && body.description === 'notifications/initialized') this.options.signal({ kind: 'initialized' });
+    const hadSession = new Headers(init.headers).has('mcp-session-id');
+    if (method === 'POST' && hadSession && (await meansUnknownSession(response))) {
+      await discardBody(response);
       throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);
     }
-    if (method === 'POST' && response.ok && response.status !== 202 && response.body && this.needsGuard(response)) return this.guarded(response, body.requestIds);
+    if (method === 'POST' && response.ok && response.status !== 202 && response.body && this.options.guardAnswers && needsGuard(response, this.options.maxAnswerBytes)) {
+      return this.guarded(response, body.requestIds);
+    }
     return response;
   }
 
@@ -102,7 +115,7 @@ export class SessionFetch {
    * fail at once instead of waiting for their timeout.
    */
   private guarded(response: Response, ids: (string | number)[]): Response {
-    const sse = mediaType(response.headers.get('content-type')) === 'text/event-stream';
+    const sse = isEventStream(response);
     const body = guardAnswer(response.body!, {
       maxBytes: this.options.maxAnswerBytes,
       sse,
@@ -110,7 +123,7 @@ export class SessionFetch {
         if (!sse || error?.name === 'AbortError') return 'error';
         if (ids.length && (error instanceof AnswerTooLargeError || !sawEventId)) {
           // The SDK parses what already arrived in microtasks: after them, an answer that came is routed.
-          setImmediate(() => this.options.onAnswerBroken(ids, error));
+          setImmediate(() => this.options.signal({ kind: 'answer-broken', requestIds: ids, error }));
           return 'close';
         }
         return 'error'; // a resumable stream: the SDK resumes it with Last-Event-ID
@@ -119,110 +132,29 @@ export class SessionFetch {
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
-  /** A JSON answer whose declared length is within the limit cannot grow past it: no wrapping needed. */
-  private needsGuard(response: Response): boolean {
-    if (mediaType(response.headers.get('content-type')) === 'text/event-stream') return true;
-    const length = Number(response.headers.get('content-length') ?? NaN);
-    return !(Number.isFinite(length) && length <= this.options.maxAnswerBytes);
-  }
-
-  private async get(url: string | URL, init: RequestInit, headers: Headers): Promise<Response> {
-    const lastEventId = headers.get('last-event-id') ?? undefined;
-    const isReconnect = lastEventId !== undefined || this.streamHasWorked;
+  /** The SDK resuming a POST's answer stream after an event id (GET with Last-Event-ID). */
+  private async resumeAnswer(url: URL, init: RequestInit): Promise<Response> {
     const callerSignal = init.signal ?? undefined;
-    this.trace(() => `→ GET${lastEventId ? ` (resume after event ${lastEventId})` : ''}`);
-
-    let response: Response;
-    try {
-      response = await this.fetchWithHeadersTimeout(url, init, callerSignal);
-    } catch (error) {
-      if (callerSignal?.aborted) throw error; // the transport is closing
-      return this.getFailed(describeFetchError(error), lastEventId);
-    }
+    this.trace(() => `→ GET (resume an answer after event ${new Headers(init.headers).get('last-event-id')})`);
+    const response = await this.request(url, init);
     this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
-
-    if (response.ok) {
-      const type = mediaType(response.headers.get('content-type'));
-      if (type !== 'text/event-stream' || !response.body) {
-        await response.body?.cancel().catch(() => undefined);
-        return this.getFailed(`GET answered ${statusLine(response.status, response.statusText)} with content type "${type || 'none'}" instead of an event stream`, lastEventId);
-      }
-      return this.streamOpened(response, lastEventId !== undefined, callerSignal);
+    if (response.ok && isEventStream(response) && response.body) {
+      this.options.emit({ kind: 'answer-resumed', server: this.options.server, time: new Date() });
+      // A resumed stream that breaks again is retried by the SDK; it must not reach the host as an error.
+      const body = endQuietlyOnError(response.body, () => undefined);
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
-
-    if (!isReconnect && this.options.toleratedGetStatuses.has(response.status)) {
-      const body = await readBodyStart(response);
-      this.options.emit({
-        kind: 'get-fallback',
-        server: this.options.server,
-        url: this.options.displayUrl,
-        status: response.status,
-        statusText: reasonPhrase(response.status, response.statusText),
-        bodyExcerpt: excerpt(redactSecrets(body, this.options.secrets())),
-        time: new Date(),
-      });
+    if (await meansUnknownSession(response)) {
+      await discardBody(response);
+      if (!callerSignal?.aborted) this.options.signal({ kind: 'session-expired', trigger: `GET resume answered ${statusLine(response.status, response.statusText)}` });
       return noStreamResponse();
     }
-
-    if (isReconnect && (await this.meansUnknownSession(response))) {
-      await response.body?.cancel().catch(() => undefined);
-      this.options.onStreamSessionExpired(`GET ${lastEventId ? 'resume' : 'reconnect'} answered ${statusLine(response.status, response.statusText)}`);
-      return noStreamResponse();
-    }
-
-    await response.body?.cancel().catch(() => undefined);
-    return this.getFailed(`GET answered ${statusLine(response.status, response.statusText)}`, lastEventId);
-  }
-
-  private streamOpened(response: Response, resumed: boolean, callerSignal: AbortSignal | undefined): Response {
-    this.streamHasWorked = true;
-    this.openStreams++;
-    this.options.emit({ kind: 'stream-open', server: this.options.server, resumed, time: new Date() });
-    const body = endQuietlyOnError(response.body!, (error) => {
-      this.openStreams--;
-      if (error !== undefined && !callerSignal?.aborted) {
-        this.options.emit({ kind: 'stream-interrupted', server: this.options.server, reason: describeFetchError(error), time: new Date() });
-      }
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  }
-
-  private getFailed(reason: string, lastEventId: string | undefined): Response {
-    this.options.onGetFailure(reason, lastEventId);
-    return noStreamResponse();
-  }
-
-  /**
-   * 404 is the spec's "session not found". Some widely used servers answer 400 instead; only a 400
-   * whose body talks about the session counts, so a genuinely bad request is not retried.
-   */
-  private async meansUnknownSession(response: Response): Promise<boolean> {
-    if (response.status === 404) return true;
-    if (response.status !== 400) return false;
-    const body = await readBodyStart(response.clone());
-    return /session/i.test(body);
-  }
-
-  /** A GET that never answers must not hang forever: only the wait for the headers is bounded. */
-  private async fetchWithHeadersTimeout(url: string | URL, init: RequestInit, callerSignal: AbortSignal | undefined): Promise<Response> {
-    const timeout = new AbortController();
-    const ms = this.options.getHeadersTimeoutMs;
-    const limit = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`; // not "within 0 s" for a sub-second limit
-    const timer = setTimeout(() => timeout.abort(new Error(`no answer within ${limit}`)), ms);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
-    try {
-      return await this.options.baseFetch(url, { ...init, signal });
-    } catch (error) {
-      throw timeout.signal.aborted ? timeout.signal.reason : error;
-    } finally {
-      clearTimeout(timer);
-    }
+    return response;
   }
 
   private trace(text: () => string): void {
     if (this.options.traceEnabled()) this.options.emit({ kind: 'wire', server: this.options.server, text: text(), time: new Date() });
   }
-
 }
 
 /**

@@ -2,55 +2,63 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { backoffDelay } from '../common/backoff';
+import type { RetryPolicy } from '../common/backoff';
 import { Emitter } from '../common/events';
-import { displayUrl } from '../common/redact';
-import { describeFetchError } from './http';
-import { FetchLike, SessionFetch, withConfiguredHeaders } from './sessionFetch';
+import { Redactor } from '../common/redactor';
 import {
-  AnswerTooLargeError,
-  BrokenAnswerData,
+  DEFAULT_GET_FALLBACK_STATUSES,
   DEFAULT_GET_HEADERS_TIMEOUT_MS,
   DEFAULT_GET_RETRY,
   DEFAULT_MAX_ANSWER_BYTES,
-  DEFAULT_TOLERATED_GET_STATUSES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DELETE_TIMEOUT_MS,
+  LEGACY_FALLBACK_STATUSES,
+  TransportKind,
+} from './defaults';
+import { Endpoint, EndpointRoutes } from './endpoint';
+import { classifyFetchError, formatDuration } from './failures';
+import { GetStream } from './getStream';
+import { legacyFetch } from './legacyFetch';
+import { FetchSignal, SessionFetch } from './sessionFetch';
+import {
+  AnswerTooLargeError,
+  BrokenAnswerData,
+  FetchLike,
   GetFallbackEvent,
-  RetryPolicy,
+  InitializeRejectedError,
   SessionExpiredError,
+  SessionLossCause,
   StreamMode,
   TransportEvent,
-  TransportKind,
 } from './types';
 
 export interface TolerantTransportOptions {
   /** Shown in every event and log line. */
   server: string;
-  url: URL;
+  endpoint: Endpoint;
   transport?: TransportKind;
   /** Configured headers; called for every request, so secrets are resolved only when one is made. */
   headers?: () => Promise<Record<string, string>> | Record<string, string>;
-  toleratedGetStatuses?: readonly number[];
+  getFallbackStatuses?: readonly number[];
   getRetry?: RetryPolicy;
   getHeadersTimeoutMs?: number;
   /** Bound on the transport's own requests (the re-initialisation handshake). */
   requestTimeoutMs?: number;
-  /** The most a POST answer may hold (a JSON body, or one SSE event); default 16 MB. */
+  /** The most an answer may hold (a JSON body, or one SSE event); default 16 MB. */
   maxAnswerBytes?: number;
-  /** Further values to keep out of what the transport reports (the host knows its secrets best). */
-  secrets?: () => Iterable<string>;
+  /** Whether POST answers are read through the size and end guard (default yes; a benchmark measures it off). */
+  guardAnswers?: boolean;
   /** Whether wire-level `wire` events are wanted (default: yes); building them costs a little per request. */
   traceEnabled?: () => boolean;
+  /** Keeps secrets out of what the transport reports; fed with every resolved header value (default: one of its own). */
+  redactor?: Redactor;
   fetch?: FetchLike;
   random?: () => number;
 }
 
 type Session =
-  | { kind: 'streamable'; transport: StreamableHTTPClientTransport; fetch: SessionFetch }
+  | { kind: 'streamable'; transport: StreamableHTTPClientTransport; stream: GetStream }
   | { kind: 'legacy'; transport: SSEClientTransport };
-
-/** Statuses of the initialize POST after which `auto` tries the 2024-11-05 HTTP+SSE transport. */
-const LEGACY_FALLBACK_STATUSES = new Set([400, 404, 405]);
-const DELETE_TIMEOUT_MS = 3000;
 
 /**
  * A Streamable HTTP client transport that keeps connections the stock SDK transport would report
@@ -66,18 +74,13 @@ export class TolerantTransport implements Transport {
   private readonly events = new Emitter<TransportEvent>();
   readonly onEvent = this.events.event;
 
-  private _mode: StreamMode = 'pending';
-  private _lastGetFallback: GetFallbackEvent | undefined;
   private _reinitialisations = 0;
-
   private session: Session | undefined;
   private reinit: Promise<Session> | undefined;
   /** The session whose initialize is in flight in 'auto' mode; its errors reach the caller as a rejection. */
   private deciding: Session | undefined;
   private initializeRequest: JSONRPCRequest | undefined;
   private protocolVersion: string | undefined;
-  private getRetryTimer: NodeJS.Timeout | undefined;
-  private getRetryAttempt = 0;
   private closed = false;
   private internalIds = 0;
   private readonly internalRequests = new Map<string, { resolve(result: Record<string, unknown>): void; reject(error: Error): void }>();
@@ -85,39 +88,26 @@ export class TolerantTransport implements Transport {
   private readonly unanswered = new Set<string | number>();
 
   private readonly kind: TransportKind;
-  private readonly displayUrl: string;
-  private readonly tolerated: ReadonlySet<number>;
-  private readonly getRetry: RetryPolicy;
+  private readonly fallbackStatuses: ReadonlySet<number>;
   private readonly baseFetch: FetchLike;
-  private readonly random: () => number;
-  private lastResolvedHeaders: Record<string, string> = {};
-  /** The URL requests go to: fetch refuses a URL with user:password, so those travel as Basic auth. */
-  private readonly requestUrl: URL;
-  private readonly urlCredentials: { authorization: string; password: string } | undefined;
+  private readonly redactor: Redactor;
 
   constructor(private readonly options: TolerantTransportOptions) {
     this.kind = options.transport ?? 'auto';
-    this.displayUrl = displayUrl(options.url);
-    this.requestUrl = new URL(options.url.href);
-    if (this.requestUrl.username || this.requestUrl.password) {
-      const password = decodeUrlPart(this.requestUrl.password);
-      const userPass = `${decodeUrlPart(this.requestUrl.username)}:${password}`;
-      this.urlCredentials = { authorization: `Basic ${Buffer.from(userPass).toString('base64')}`, password };
-      this.requestUrl.username = '';
-      this.requestUrl.password = '';
-    }
-    this.tolerated = new Set(options.toleratedGetStatuses ?? DEFAULT_TOLERATED_GET_STATUSES);
-    this.getRetry = options.getRetry ?? DEFAULT_GET_RETRY;
+    this.fallbackStatuses = new Set(options.getFallbackStatuses ?? DEFAULT_GET_FALLBACK_STATUSES);
     this.baseFetch = options.fetch ?? fetch;
-    this.random = options.random ?? Math.random;
+    this.redactor = options.redactor ?? new Redactor();
+    for (const secret of options.endpoint.secretValues) this.redactor.add(secret);
   }
 
   get mode(): StreamMode {
-    return this._mode;
+    const session = this.session;
+    if (!session) return 'pending';
+    return session.kind === 'legacy' ? 'legacy-sse' : session.stream.mode;
   }
 
   get lastGetFallback(): GetFallbackEvent | undefined {
-    return this._lastGetFallback;
+    return this.session?.kind === 'streamable' ? this.session.stream.lastGetFallback : undefined;
   }
 
   get reinitialisations(): number {
@@ -132,9 +122,25 @@ export class TolerantTransport implements Transport {
     return this.session?.kind === 'streamable' ? this.session.transport.sessionId : undefined;
   }
 
+  /**
+   * Resolves once the first GET has answered (or after `maxWaitMs`), so a one-shot caller such as
+   * the CLI can report the mode. A connection itself never waits on the GET.
+   */
+  async whenModeKnown(maxWaitMs: number): Promise<void> {
+    if (this.mode !== 'pending') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      const subscription = this.onEvent(() => this.mode !== 'pending' && done());
+    });
+  }
+
   async start(): Promise<void> {
     this.session = this.kind === 'sse' ? await this.startLegacySession() : await this.startStreamableSession();
-    if (this.session.kind === 'legacy') this._mode = 'legacy-sse';
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -159,7 +165,7 @@ export class TolerantTransport implements Transport {
         return sendOn(await this.currentSession(), message, options);
       }
       const status = httpStatusOf(error);
-      if (this.kind === 'auto' && session.kind === 'streamable' && isRequest(message, 'initialize') && status !== undefined && LEGACY_FALLBACK_STATUSES.has(status)) {
+      if (mayFallBack && status !== undefined && LEGACY_FALLBACK_STATUSES.includes(status)) {
         return this.fallBackToLegacy(session, message, status);
       }
       if ('id' in message && isId(message.id)) this.unanswered.delete(message.id); // the caller gets the error itself
@@ -177,10 +183,9 @@ export class TolerantTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.clearGetRetry();
     for (const pending of this.internalRequests.values()) pending.reject(new Error('The connection was closed'));
     this.internalRequests.clear();
-    const session = await this.reinit?.catch(() => undefined) ?? this.session;
+    const session = (await this.reinit?.catch(() => undefined)) ?? this.session;
     if (session) await this.closeSession(session, { endSession: true });
     this.onclose?.();
   }
@@ -193,39 +198,72 @@ export class TolerantTransport implements Transport {
     return this.session;
   }
 
+  private headers = async (): Promise<Record<string, string>> => {
+    const configured = (await this.options.headers?.()) ?? {};
+    this.redactor.remember(configured);
+    const credentials = this.options.endpoint.credentialsHeader;
+    const configuresAuthorization = Object.keys(configured).some((name) => name.toLowerCase() === 'authorization');
+    return credentials && !configuresAuthorization ? { Authorization: credentials, ...configured } : configured;
+  };
+
   private async startStreamableSession(): Promise<Session> {
+    const routes = new EndpointRoutes(this.options.endpoint);
     const fetcher: SessionFetch = new SessionFetch({
       server: this.options.server,
-      displayUrl: this.displayUrl,
+      routes,
       baseFetch: this.baseFetch,
-      resolveHeaders: () => this.resolveHeaders(),
-      secrets: () => [...(this.options.secrets?.() ?? []), ...Object.values(this.lastResolvedHeaders), ...(this.urlCredentials ? [this.urlCredentials.password] : [])],
-      toleratedGetStatuses: this.tolerated,
+      headers: this.headers,
       getHeadersTimeoutMs: this.options.getHeadersTimeoutMs ?? DEFAULT_GET_HEADERS_TIMEOUT_MS,
       maxAnswerBytes: this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
+      guardAnswers: this.options.guardAnswers ?? true,
       traceEnabled: this.options.traceEnabled ?? (() => true),
-      onAnswerBroken: (ids, error) => this.answerBroken(ids, error),
       emit: (event) => this.emit(event),
-      onGetFailure: (reason, lastEventId) => this.retryGetLater(session, reason, lastEventId),
-      onStreamSessionExpired: (trigger) => void this.reinitialise(session, trigger).catch(() => undefined),
-      onInitializedNotAccepted: () => setImmediate(() => this.openStandaloneStream(session)),
+      signal: (signal) => this.onFetchSignal(session, signal),
     });
-    const transport = new StreamableHTTPClientTransport(this.requestUrl, { fetch: fetcher.fetch });
-    const session: Session = { kind: 'streamable', transport, fetch: fetcher };
+    const previous = this.session?.kind === 'streamable' ? this.session.stream : undefined;
+    const stream: GetStream = new GetStream({
+      server: this.options.server,
+      displayUrl: this.options.endpoint.displayUrl,
+      redact: (text) => this.redactor.redact(text),
+      request: (lastEventId, signal) => fetcher.getStream(lastEventId, { id: transport.sessionId, protocolVersion: transport.protocolVersion }, signal),
+      fallbackStatuses: this.fallbackStatuses,
+      retry: this.options.getRetry ?? DEFAULT_GET_RETRY,
+      random: this.options.random ?? Math.random,
+      maxEventBytes: this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
+      previous: previous && { mode: previous.mode, lastGetFallback: previous.lastGetFallback },
+      emit: (event) => this.emit(event),
+      deliver: (message) => this.route(session, message),
+      malformed: (error) => session === this.session && this.onerror?.(error),
+      sessionExpired: (trigger) => void this.reinitialise(session, trigger).catch(() => undefined),
+    });
+    const transport = new StreamableHTTPClientTransport(this.options.endpoint.requestUrl, { fetch: fetcher.fetch });
+    const session: Session = { kind: 'streamable', transport, stream };
     this.wire(session);
     await transport.start();
     return session;
   }
 
   private async startLegacySession(): Promise<Session> {
-    const fetchWithHeaders: FetchLike = async (url, init = {}) =>
-      this.baseFetch(url, { ...init, headers: withConfiguredHeaders(init.headers, await this.resolveHeaders()) });
-    const transport = new SSEClientTransport(this.requestUrl, { fetch: fetchWithHeaders });
+    const fetcher = legacyFetch(new EndpointRoutes(this.options.endpoint), this.baseFetch, this.headers);
+    const transport = new SSEClientTransport(this.options.endpoint.requestUrl, { fetch: fetcher });
     const session: Session = { kind: 'legacy', transport };
     await transport.start(); // opens the SSE stream and waits for its `endpoint` event
     this.wire(session);
     if (this.protocolVersion) transport.setProtocolVersion(this.protocolVersion);
     return session;
+  }
+
+  private onFetchSignal(session: Session, signal: FetchSignal): void {
+    switch (signal.kind) {
+      case 'initialized':
+        if (session.kind === 'streamable' && !this.closed) session.stream.start();
+        return;
+      case 'answer-broken':
+        return this.answerBroken(signal.requestIds, signal.error);
+      case 'session-expired':
+        void this.reinitialise(session, signal.trigger).catch(() => undefined);
+        return;
+    }
   }
 
   private wire(session: Session): void {
@@ -235,7 +273,7 @@ export class TolerantTransport implements Transport {
       if (this.closed || session !== this.session || session === this.deciding || error instanceof SessionExpiredError || isAbort(error)) return;
       if (session.kind === 'legacy') {
         // The legacy stream carries the session; once it breaks the session is gone.
-        this.emit({ kind: 'session-lost', server: this.options.server, reason: legacyStreamBroke(error), time: new Date() });
+        this.emit({ kind: 'session-lost', server: this.options.server, cause: legacyStreamEnded(error), time: new Date() });
         return;
       }
       this.onerror?.(error);
@@ -264,9 +302,9 @@ export class TolerantTransport implements Transport {
       error instanceof AnswerTooLargeError
         ? { brokenAnswer: 'too-large', limitBytes: error.limitBytes }
         : error
-          ? { brokenAnswer: 'cut', reason: describeFetchError(error) }
-          : { brokenAnswer: 'unanswered', reason: 'the server ended its answer without answering' };
-    const reason = error ?? new Error(data.brokenAnswer === 'unanswered' ? data.reason : 'the answer broke off');
+          ? { brokenAnswer: 'cut', failure: classifyFetchError(error) }
+          : { brokenAnswer: 'unanswered' };
+    const reason = error ?? new Error('the server ended its answer without answering');
     for (const id of ids) {
       if (this.internalRequests.has(String(id))) {
         this.internalRequests.get(String(id))!.reject(reason);
@@ -280,9 +318,10 @@ export class TolerantTransport implements Transport {
   private async closeSession(session: Session, { endSession }: { endSession: boolean }): Promise<void> {
     session.transport.onmessage = undefined;
     session.transport.onerror = undefined;
-    if (endSession && session.kind === 'streamable' && session.transport.sessionId) {
+    if (session.kind === 'streamable') {
+      session.stream.close();
       // DELETE ends the session on the server; a server that does not allow it answers 405, which is fine.
-      await withTimeout(session.transport.terminateSession(), DELETE_TIMEOUT_MS).catch(() => undefined);
+      if (endSession && session.transport.sessionId) await withTimeout(session.transport.terminateSession(), DELETE_TIMEOUT_MS).catch(() => undefined);
     }
     await session.transport.close().catch(() => undefined);
   }
@@ -299,8 +338,6 @@ export class TolerantTransport implements Transport {
   }
 
   private async startReplacementSession(failed: Session, trigger: string): Promise<Session> {
-    this.clearGetRetry();
-    this.getRetryAttempt = 0; // the new session's GET stream gets its own retries
     void this.closeSession(failed, { endSession: false });
     let session: Session | undefined;
     try {
@@ -314,9 +351,8 @@ export class TolerantTransport implements Transport {
       await session.transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     } catch (error) {
       if (session) void this.closeSession(session, { endSession: false });
-      const reason = describeFetchError(error);
-      this.emit({ kind: 'session-lost', server: this.options.server, reason, time: new Date() });
-      throw new Error(`The server ended the session and a new one could not be started: ${reason}`);
+      this.emit({ kind: 'session-lost', server: this.options.server, cause: { kind: 'reinitialise-failed', detail: error }, time: new Date() });
+      throw new SessionLostError(error);
     }
     this._reinitialisations++;
     this.emit({ kind: 'session-reinitialised', server: this.options.server, trigger, time: new Date() });
@@ -325,9 +361,9 @@ export class TolerantTransport implements Transport {
 
   private internalRequest(session: Session, method: string, params: unknown): Promise<Record<string, unknown>> {
     const id = `mcp-connections:${method}:${++this.internalIds}`;
-    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => settle(() => reject(new Error(`no answer to ${method} within ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);
+      const timer = setTimeout(() => settle(() => reject(new Error(`no answer to ${method} within ${formatDuration(timeoutMs)}`))), timeoutMs);
       const settle = (finish: () => void) => {
         clearTimeout(timer);
         this.internalRequests.delete(id);
@@ -351,89 +387,23 @@ export class TolerantTransport implements Transport {
     try {
       legacy = await this.startLegacySession();
     } catch (error) {
-      throw new InitializeRejectedError(status, describeFetchError(error));
+      throw new InitializeRejectedError(status, error);
     }
     this.session = legacy;
     this.emit({ kind: 'legacy-sse-fallback', server: this.options.server, status, time: new Date() });
     await legacy.transport.send(initialize);
   }
 
-  // ---- GET stream retries -----------------------------------------------------------------------
-
-  private retryGetLater(session: Session, reason: string, lastEventId: string | undefined): void {
-    if (this.closed || session !== this.session || session.kind !== 'streamable') return;
-    const attempt = ++this.getRetryAttempt;
-    const { maxAttempts } = this.getRetry;
-    if (attempt > maxAttempts) {
-      this.emit({ kind: 'stream-given-up', server: this.options.server, reason, attempts: maxAttempts, time: new Date() });
-      return;
-    }
-    const delay = backoffDelay(attempt, this.getRetry, this.random);
-    this.emit({ kind: 'stream-problem', server: this.options.server, reason, resume: lastEventId !== undefined, attempt, maxAttempts, retryInMs: delay, time: new Date() });
-    this.clearGetRetry();
-    this.getRetryTimer = setTimeout(() => {
-      this.getRetryTimer = undefined;
-      if (lastEventId === undefined) this.openStandaloneStream(session);
-      else if (!this.closed && session === this.session) session.transport.resumeStream(lastEventId).catch(() => undefined);
-    }, delay);
-  }
-
-  /** Opens the standalone GET stream, unless one is open: stateful servers refuse a second with 409. */
-  private openStandaloneStream(session: Session): void {
-    if (this.closed || session !== this.session || session.kind !== 'streamable' || session.fetch.hasOpenStream) return;
-    // An empty resumption token makes the SDK open a fresh GET.
-    session.transport.resumeStream('').catch(() => undefined);
-  }
-
-  private clearGetRetry(): void {
-    if (this.getRetryTimer) clearTimeout(this.getRetryTimer);
-    this.getRetryTimer = undefined;
-  }
-
-  // ---- events -----------------------------------------------------------------------------------
-
   private emit(event: TransportEvent): void {
-    switch (event.kind) {
-      case 'get-fallback':
-        this._lastGetFallback = event;
-        this._mode = 'post-only';
-        break;
-      case 'stream-open':
-        this.getRetryAttempt = 0;
-        // A resumed request stream on a POST-only server does not make the server a streaming one.
-        if (!event.resumed || this._mode !== 'post-only') this._mode = 'streaming';
-        break;
-      case 'stream-problem':
-        // An open stream that hiccups stays "streaming" while it is retried.
-        if (this._mode !== 'streaming') this._mode = 'post-only';
-        break;
-      case 'stream-given-up':
-        this._mode = 'post-only';
-        break;
-      case 'legacy-sse-fallback':
-        this._mode = 'legacy-sse';
-        break;
-    }
     this.events.fire(event);
-  }
-
-  private async resolveHeaders(): Promise<Record<string, string>> {
-    const configured = (await this.options.headers?.()) ?? {};
-    const configuresAuthorization = Object.keys(configured).some((name) => name.toLowerCase() === 'authorization');
-    this.lastResolvedHeaders =
-      this.urlCredentials && !configuresAuthorization ? { Authorization: this.urlCredentials.authorization, ...configured } : configured;
-    return this.lastResolvedHeaders;
   }
 }
 
-/** The initialize POST was refused and the legacy transport did not work either. */
-export class InitializeRejectedError extends Error {
-  constructor(
-    readonly status: number,
-    legacyReason: string,
-  ) {
-    super(`The server answered initialize with HTTP ${status}, and the legacy SSE transport failed too (${legacyReason})`);
-    this.name = 'InitializeRejectedError';
+/** The server ended the session and a new one could not be started; `cause` says why. */
+export class SessionLostError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The server ended the session and a new one could not be started');
+    this.name = 'SessionLostError';
   }
 }
 
@@ -454,22 +424,16 @@ function httpStatusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** "p%40ss" → "p@ss"; a stray "%" that is no escape stays as written. */
-function decodeUrlPart(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
-function legacyStreamBroke(error: unknown): string {
-  const detail = describeFetchError(error).replace(/^SSE error:\s*(undefined)?\s*/, '');
-  return detail ? `the SSE stream broke: ${detail}` : 'the server closed the SSE stream';
+/** What the SDK's legacy transport reported when its stream ended ("SSE error: …"). */
+function legacyStreamEnded(error: unknown): SessionLossCause {
+  const failure = classifyFetchError(error);
+  if (failure.kind !== 'other') return { kind: 'legacy-stream-ended', failure };
+  const detail = failure.message.replace(/^SSE error:\s*(undefined)?\s*/, '');
+  return { kind: 'legacy-stream-ended', detail: detail || undefined };
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || /aborted/i.test(error.message));
+  return error instanceof Error && error.name === 'AbortError';
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,42 +1,65 @@
-export type TransportKind = 'auto' | 'streamable-http' | 'sse';
+import type { NetworkFailure } from './failures';
 
 /** How the server-to-client direction works for the current session. */
 export type StreamMode = 'pending' | 'streaming' | 'post-only' | 'legacy-sse';
 
-export interface RetryPolicy {
-  initialDelayMs: number;
-  maxDelayMs: number;
-  maxAttempts: number;
-}
-
-export const DEFAULT_TOLERATED_GET_STATUSES: readonly number[] = [400, 404, 405, 406];
-export const DEFAULT_GET_RETRY: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 5 };
-export const DEFAULT_GET_HEADERS_TIMEOUT_MS = 10_000;
-/** The most a POST answer may hold (a JSON body, or one SSE event) before the transport stops reading it. */
-export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
 /** A first GET answered with a status that means "no server-to-client stream here". */
 export interface GetFallbackEvent {
   kind: 'get-fallback';
   server: string;
+  /** The endpoint as it may be shown (no credentials, secret query values masked). */
   url: string;
   status: number;
   statusText: string;
+  /** The start of the answer's body: secrets redacted, markup stripped, at most 200 characters. */
   bodyExcerpt: string;
   time: Date;
 }
 
+/** Why the GET stream is not working right now. */
+export type StreamProblem =
+  | { kind: 'network'; failure: NetworkFailure }
+  | { kind: 'status'; status: number; statusText: string }
+  | { kind: 'not-event-stream'; status: number; statusText: string; contentType: string }
+  /** It opened and ended without delivering an event: a server that keeps closing the stream. */
+  | { kind: 'closed-empty' }
+  | { kind: 'event-too-large'; limitBytes: number };
+
 /** Everything the transport reports; each surface (log, tree, CLI) renders from these. */
 export type TransportEvent =
   | GetFallbackEvent
-  | { kind: 'stream-open'; server: string; resumed: boolean; time: Date }
-  | { kind: 'stream-problem'; server: string; reason: string; resume: boolean; attempt: number; maxAttempts: number; retryInMs: number; time: Date }
-  | { kind: 'stream-interrupted'; server: string; reason: string; time: Date }
-  | { kind: 'stream-given-up'; server: string; reason: string; attempts: number; time: Date }
+  /** `afterEmptyEnd`: it opened again after ending without an event (a server that keeps closing it). */
+  | { kind: 'stream-open'; server: string; resumed: boolean; afterEmptyEnd: boolean; time: Date }
+  | {
+      kind: 'stream-problem';
+      server: string;
+      problem: StreamProblem;
+      resume: boolean;
+      attempt: number;
+      maxAttempts: number;
+      retryInMs: number;
+      /** The same problem as the attempt before: worth a line once, not at every attempt. */
+      repeated: boolean;
+      time: Date;
+    }
+  | { kind: 'stream-interrupted'; server: string; problem: StreamProblem; time: Date }
+  | { kind: 'stream-given-up'; server: string; problem: StreamProblem; attempts: number; time: Date }
+  /** A POST's answer stream broke off after an event id and the SDK resumed it with GET + Last-Event-ID. */
+  | { kind: 'answer-resumed'; server: string; time: Date }
   | { kind: 'session-reinitialised'; server: string; trigger: string; time: Date }
-  | { kind: 'session-lost'; server: string; reason: string; time: Date }
+  | { kind: 'session-lost'; server: string; cause: SessionLossCause; time: Date }
   | { kind: 'legacy-sse-fallback'; server: string; status: number; time: Date }
   | { kind: 'wire'; server: string; text: string; time: Date };
+
+/** Why a session is gone for good (the connection must reconnect). */
+export type SessionLossCause =
+  | { kind: 'network'; failure: NetworkFailure }
+  /** A new session could not be started after the server ended the old one. */
+  | { kind: 'reinitialise-failed'; detail: unknown }
+  /** The legacy SSE stream, which is the session, closed or broke. */
+  | { kind: 'legacy-stream-ended'; failure?: NetworkFailure; detail?: string };
 
 /** Thrown by the session fetch when a request that carried a session id was answered "unknown session". */
 export class SessionExpiredError extends Error {
@@ -49,11 +72,22 @@ export class SessionExpiredError extends Error {
   }
 }
 
-/** A POST answer grew past the transport's limit; it was not read further. */
+/** An answer grew past the transport's limit; it was not read further. */
 export class AnswerTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
     super(`The server's answer exceeded ${formatMegabytes(limitBytes)}`);
     this.name = 'AnswerTooLargeError';
+  }
+}
+
+/** The initialize POST was refused and the legacy transport did not work either. */
+export class InitializeRejectedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly legacyFailure: unknown,
+  ) {
+    super(`The server answered initialize with HTTP ${status}, and the legacy SSE transport failed too`);
+    this.name = 'InitializeRejectedError';
   }
 }
 
@@ -62,7 +96,7 @@ export class AnswerTooLargeError extends Error {
  * ended (cut, over the size limit, or closed) without the answer: the request fails at once
  * instead of waiting for its timeout.
  */
-export type BrokenAnswerData = { brokenAnswer: 'too-large'; limitBytes: number } | { brokenAnswer: 'cut' | 'unanswered'; reason: string };
+export type BrokenAnswerData = { brokenAnswer: 'too-large'; limitBytes: number } | { brokenAnswer: 'cut'; failure: NetworkFailure } | { brokenAnswer: 'unanswered' };
 
 export function formatMegabytes(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

@@ -1,50 +1,28 @@
 import type { Connection } from '../connections/connection';
-import type { ConnectionState } from '../connections/state';
+import { ConnectionState, describeState, lastErrorOf } from '../connections/state';
 
 /** How one server looks in the tree; plain data, so it is the same in tests and in the view. */
 export interface ServerPresentation {
   description: string;
   icon: { id: string; color?: string };
   contextValue: string;
+  /** Markdown. */
   tooltip: string;
 }
 
-export interface PresentationContext {
-  /** The server comes from workspace settings and the workspace is not trusted. */
-  blockedByTrust: boolean;
-}
-
-export function describeState(state: ConnectionState, enabled = true): string {
-  switch (state.kind) {
-    case 'connected':
-      if (state.mode === 'streaming') return 'connected · streaming';
-      if (state.mode === 'legacy-sse') return 'connected · legacy SSE';
-      return state.getFallback ? `connected · POST-only (GET ${state.getFallback.status})` : 'connected · POST-only';
-    case 'connecting':
-      return 'connecting…';
-    case 'reconnecting':
-      return `reconnecting ${state.attempt}/${state.maxAttempts}`;
-    case 'disconnected':
-      return enabled ? 'disconnected' : 'disabled';
-    case 'error':
-      return `error: ${state.reason}`;
-  }
-}
-
-export function presentServer(connection: Connection, context: PresentationContext): ServerPresentation {
+export function presentServer(connection: Connection): ServerPresentation {
   const state = connection.state;
-  const enabled = connection.entry.config?.enabled ?? true;
-  let description = describeState(state, enabled);
-  if (state.kind === 'disconnected' && context.blockedByTrust) description = 'disconnected · workspace not trusted';
+  const description = describeState(state);
+  const untrusted = state.kind === 'disconnected' && state.blocked === 'untrusted';
   return {
     description,
-    icon: iconFor(state, enabled),
-    contextValue: `server:${state.kind}${context.blockedByTrust ? ':untrusted' : ''}`,
+    icon: iconFor(state),
+    contextValue: `server:${state.kind}${untrusted ? ':untrusted' : ''}`,
     tooltip: tooltipFor(connection, description),
   };
 }
 
-function iconFor(state: ConnectionState, enabled: boolean): ServerPresentation['icon'] {
+function iconFor(state: ConnectionState): ServerPresentation['icon'] {
   switch (state.kind) {
     case 'connected':
       return { id: 'pass-filled', color: 'testing.iconPassed' };
@@ -52,7 +30,7 @@ function iconFor(state: ConnectionState, enabled: boolean): ServerPresentation['
     case 'reconnecting':
       return { id: 'sync~spin' };
     case 'disconnected':
-      return enabled ? { id: 'debug-disconnect' } : { id: 'circle-slash' };
+      return state.blocked === 'disabled' ? { id: 'circle-slash' } : { id: 'debug-disconnect' };
     case 'error':
       return { id: 'error', color: 'errorForeground' };
   }
@@ -66,19 +44,17 @@ function tooltipFor(connection: Connection, description: string): string {
   const state = connection.state;
   if (state.kind === 'connected') {
     row('Mode', state.mode === 'streaming' ? 'streaming (GET stream open)' : state.mode === 'legacy-sse' ? 'legacy HTTP+SSE' : 'POST-only');
+    row('Session', state.session.id ? `\`${shorten(state.session.id)}\`` : 'none (stateless server)');
+    row('Protocol', state.session.protocolVersion);
+    row('Server', state.server.name && escape(`${state.server.name}${state.server.version ? ` ${state.server.version}` : ''}`));
+    const fallback = state.getFallback;
+    if (fallback) {
+      row('Last GET fallback', `HTTP ${fallback.status} ${escape(fallback.statusText)} at ${fallback.time.toLocaleTimeString()}${fallback.bodyExcerpt ? ` — "${escape(fallback.bodyExcerpt)}"` : ''}`);
+    }
+    if (state.session.reinitialisations) row('Session re-initialised', `${state.session.reinitialisations}×`);
   }
-  const details = connection.details;
-  if (details) {
-    row('Session', details.sessionId ? `\`${shorten(details.sessionId)}\`` : 'none (stateless server)');
-    row('Protocol', details.protocolVersion);
-    row('Server', details.serverName && escape(`${details.serverName}${details.serverVersion ? ` ${details.serverVersion}` : ''}`));
-  }
-  const fallback = connection.lastGetFallback;
-  if (fallback) {
-    row('Last GET fallback', `HTTP ${fallback.status} ${escape(fallback.statusText)} at ${fallback.time.toLocaleTimeString()}${fallback.bodyExcerpt ? ` — "${escape(fallback.bodyExcerpt)}"` : ''}`);
-  }
-  if (connection.reinitialisations) row('Session re-initialised', `${connection.reinitialisations}×`);
-  row('Last error', connection.lastError && escape(connection.lastError));
+  const lastError = lastErrorOf(state);
+  row('Last error', lastError && escape(lastError));
   for (const warning of connection.entry.warnings) row('Warning', escape(warning));
   return lines.join('\n');
 }

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { Connection } from '../connections/connection';
+import { Connection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { ListedItem } from '../connections/state';
 import { presentServer } from './presentation';
 
-export type TreeNode =
-  | { kind: 'server'; connection: Connection }
-  | { kind: 'group'; connection: Connection; group: 'tools' | 'resources' | 'prompts'; items: ListedItem[] }
-  | { kind: 'item'; connection: Connection; group: 'tools' | 'resources' | 'prompts'; item: ListedItem };
+type Group = 'tools' | 'resources' | 'prompts';
+
+/** A server's node is its Connection itself, so menus hand commands the Connection. */
+export type TreeNode = Connection | { kind: 'group'; connection: Connection; group: Group; items: ListedItem[] } | { kind: 'item'; connection: Connection; group: Group; item: ListedItem };
 
 const GROUPS = [
   { group: 'tools', label: 'Tools', icon: 'tools' },
@@ -19,20 +19,13 @@ const GROUPS = [
 export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly serverNodes = new Map<Connection, TreeNode & { kind: 'server' }>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly expandable = new WeakMap<Connection, boolean>();
 
-  constructor(
-    private readonly manager: ConnectionManager,
-    private readonly isBlockedByTrust: (connection: Connection) => boolean,
-  ) {
+  constructor(private readonly manager: ConnectionManager) {
     this.subscriptions.push(
       manager.onDidAdd(() => this.changed.fire(undefined)),
-      manager.onDidRemove((connection) => {
-        this.serverNodes.delete(connection);
-        this.changed.fire(undefined);
-      }),
+      manager.onDidRemove(() => this.changed.fire(undefined)),
       manager.onDidChange((connection) => this.onConnectionChanged(connection)),
     );
   }
@@ -47,55 +40,46 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       this.expandable.set(connection, expandable);
       this.changed.fire(undefined);
     } else {
-      this.changed.fire(this.serverNode(connection));
+      this.changed.fire(connection);
     }
   }
 
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
   getChildren(node?: TreeNode): TreeNode[] {
-    if (!node) return this.manager.all.map((connection) => this.serverNode(connection));
-    if (node.kind === 'server') {
-      const details = node.connection.state.kind === 'connected' ? node.connection.details : undefined;
-      if (!details) return [];
-      return GROUPS.filter(({ group }) => details.capabilities[group]).map(({ group }) => ({ kind: 'group', connection: node.connection, group, items: details[group] }));
+    if (!node) return this.manager.all;
+    if (node instanceof Connection) {
+      const state = node.state;
+      if (state.kind !== 'connected') return [];
+      return GROUPS.filter(({ group }) => state.capabilities[group]).map(({ group }) => ({ kind: 'group', connection: node, group, items: state[group] }));
     }
     if (node.kind === 'group') return node.items.map((item) => ({ kind: 'item', connection: node.connection, group: node.group, item }));
     return [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return node.kind === 'server' ? undefined : this.serverNode(node.connection);
+    return node instanceof Connection ? undefined : node.connection;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    switch (node.kind) {
-      case 'server':
-        return this.serverItem(node.connection);
-      case 'group': {
-        const spec = GROUPS.find((g) => g.group === node.group)!;
-        const item = new vscode.TreeItem(spec.label, node.items.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.id = `${node.connection.name}/${node.group}`;
-        item.description = String(node.items.length);
-        item.iconPath = new vscode.ThemeIcon(spec.icon);
-        item.contextValue = `group:${node.group}`;
-        return item;
-      }
-      case 'item': {
-        const item = new vscode.TreeItem(node.item.title ?? node.item.name, vscode.TreeItemCollapsibleState.None);
-        item.id = `${node.connection.name}/${node.group}/${node.item.name}`;
-        item.description = node.item.description?.split('\n')[0];
-        item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${node.item.name}**\n\n`).appendText(node.item.description ?? '');
-        item.contextValue = `item:${node.group}`;
-        return item;
-      }
+    if (node instanceof Connection) return this.serverItem(node);
+    if (node.kind === 'group') {
+      const spec = GROUPS.find((g) => g.group === node.group)!;
+      const item = new vscode.TreeItem(spec.label, node.items.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = `${node.connection.name}/${node.group}`;
+      item.description = String(node.items.length);
+      item.iconPath = new vscode.ThemeIcon(spec.icon);
+      item.contextValue = `group:${node.group}`;
+      return item;
     }
+    const item = new vscode.TreeItem(node.item.title ?? node.item.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.connection.name}/${node.group}/${node.item.name}`;
+    item.description = node.item.description?.split('\n')[0];
+    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${node.item.name}**\n\n`).appendText(node.item.description ?? '');
+    item.contextValue = `item:${node.group}`;
+    return item;
   }
 
   private serverItem(connection: Connection): vscode.TreeItem {
-    const look = presentServer(connection, { blockedByTrust: this.isBlockedByTrust(connection) });
+    const look = presentServer(connection);
     const expandable = isExpandable(connection);
     this.expandable.set(connection, expandable);
     const item = new vscode.TreeItem(connection.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
@@ -108,15 +92,6 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     return item;
   }
 
-  private serverNode(connection: Connection): TreeNode & { kind: 'server' } {
-    let node = this.serverNodes.get(connection);
-    if (!node) {
-      node = { kind: 'server', connection };
-      this.serverNodes.set(connection, node);
-    }
-    return node;
-  }
-
   dispose(): void {
     this.subscriptions.forEach((s) => s.dispose());
     this.changed.dispose();
@@ -124,5 +99,5 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 }
 
 function isExpandable(connection: Connection): boolean {
-  return connection.state.kind === 'connected' && connection.details !== undefined;
+  return connection.state.kind === 'connected';
 }

@@ -23,6 +23,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolResult, ElicitRequestSchema, ElicitResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { resolveEndpoint } from '../../src/transport/endpoint';
 import { TolerantTransport } from '../../src/transport/tolerantTransport';
 import { TransportEvent } from '../../src/transport/types';
 
@@ -66,7 +67,7 @@ function makeTransport(url: URL): Transport & { readonly mode?: string } {
     log('info', 'using the stock SDK StreamableHTTPClientTransport (MCP_CONFORMANCE_STOCK=1)');
     return new StreamableHTTPClientTransport(url);
   }
-  const transport = new TolerantTransport({ server: `conformance:${scenario || 'generic'}`, url });
+  const transport = new TolerantTransport({ server: `conformance:${scenario || 'generic'}`, endpoint: resolveEndpoint(url) });
   transport.onEvent((event) => {
     events.push(event);
     if (event.kind === 'wire') {
@@ -208,7 +209,7 @@ const scenarios: Record<string, Scenario> = {
       expect(/completed successfully/.test(textOf(result)), `${tool.name}: unexpected answer ${textOf(result)}`);
     }
     if (transport instanceof TolerantTransport) {
-      expect(events.some((event) => event.kind === 'stream-open' && event.resumed), 'the transport reported no resumed stream');
+      expect(events.some((event) => event.kind === 'answer-resumed'), 'the transport reported no resumed answer stream');
     }
     await close(client, transport);
   },

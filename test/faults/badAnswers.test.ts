@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { waitFor } from '../support/wait';
-import { startServer, useCleanup } from '../unit/connections/support';
-import { callText, faultClient, rejectionOf } from './support/clients';
-import { Fault, ioBarrier, startFaultProxy } from './support/faultServers';
-import { assertNoUnhandledRejections, record, unhandledRejectionCount } from './support/report';
-import { assertSentenceNamingFix } from './support/sentences';
+import { assertSentenceNamingFix, rejectionOf } from '../support/assertions';
+import { useCleanup } from '../support/cleanup';
+import { connectStreaming, callText, faultClient } from '../support/connections';
+import { startServer } from '../support/harness';
+import { ioBarrier } from '../support/net';
+import { Fault, startProxy } from '../support/proxy';
+import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
 
 const MB = 1024 * 1024;
 const MCP_ENDPOINT = /check that "url" points at the server's MCP endpoint/;
@@ -80,7 +82,7 @@ describe('faults: bad answers', function () {
     it(`${c.name}, on initialize: the connect fails with one sentence naming the fix; connects when the fault ends`, async () => {
       const rejectionsBefore = unhandledRejectionCount();
       const upstream = await startServer(cleanup, { name: 'behind-proxy' });
-      const proxy = await startFaultProxy(cleanup, upstream);
+      const proxy = await startProxy(cleanup, upstream);
       proxy.fault = c.fault;
       proxy.faultWhen = ({ rpc }) => rpc === 'initialize';
       const client = faultClient(cleanup, 'bad-answer', proxy.url);
@@ -105,11 +107,10 @@ describe('faults: bad answers', function () {
     it(`${c.name}, on a tool call: the call fails with that sentence, the connection stays connected, the next call works`, async () => {
       const rejectionsBefore = unhandledRejectionCount();
       const upstream = await startServer(cleanup, { name: 'behind-proxy' });
-      const proxy = await startFaultProxy(cleanup, upstream);
+      const proxy = await startProxy(cleanup, upstream);
       const client = faultClient(cleanup, 'bad-answer', proxy.url);
       const { connection } = client;
-      await connection.connect();
-      await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+      await connectStreaming(connection);
       const stateBefore = connection.state;
 
       proxy.fault = c.fault;
@@ -134,11 +135,10 @@ describe('faults: bad answers', function () {
   it('the GET stream is cut in the middle of an event: it resumes after the last whole event, the cut event arrives once, nothing reaches the user', async () => {
     const rejectionsBefore = unhandledRejectionCount();
     const upstream = await startServer(cleanup, { name: 'resumable', resumable: true });
-    const proxy = await startFaultProxy(cleanup, upstream);
+    const proxy = await startProxy(cleanup, upstream);
     const client = faultClient(cleanup, 'cut-stream', proxy.url);
     const { connection, logger, states } = client;
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
     const statesBefore = states.length;
     const linesBefore = logger.lines.length;
     const newLines = () => logger.lines.slice(linesBefore);
@@ -179,7 +179,7 @@ describe('faults: bad answers', function () {
     it(`a 50 MB answer (${contentType}): the download stops at 16 MB, memory stays bounded, the error says why; the next call works`, async () => {
       const rejectionsBefore = unhandledRejectionCount();
       const upstream = await startServer(cleanup, { name: 'huge' });
-      const proxy = await startFaultProxy(cleanup, upstream);
+      const proxy = await startProxy(cleanup, upstream);
       const client = faultClient(cleanup, 'huge', proxy.url);
       const { connection } = client;
       await connection.connect();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { waitFor } from '../support/wait';
-import { useCleanup } from '../unit/connections/support';
-import { callText, faultClient } from './support/clients';
-import { PUBLISHED, startPublished } from './support/published';
-import { assertNoUnhandledRejections, record, unhandledRejectionCount } from './support/report';
+import { useCleanup } from '../support/cleanup';
+import { callText, faultClient } from '../support/connections';
+import { PUBLISHED, startPublished } from '../support/published';
+import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
 
 const ACCEPT_BOTH = 'application/json, text/event-stream';
 const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fault-suite', version: '0' } } };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import type { TestServer } from '../../src/demo/mcpTestServer';
-import { Cleanup as HarnessCleanup, restartServer } from '../support/mcpHarness';
+import type { TestServer } from '../fixtures/mcpServer';
+import { Cleanup, Cleanup as HarnessCleanup, useCleanup } from '../support/cleanup';
+import { connectStreaming, FAULT_SETTINGS, callText, faultClient, live } from '../support/connections';
+import { startHeldPort } from '../support/faultServers';
+import { restartServer, startServer } from '../support/harness';
+import { PUBLISHED, startPublished } from '../support/published';
+import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
 import { waitFor } from '../support/wait';
-import { Cleanup, startServer, useCleanup } from '../unit/connections/support';
-import { callText, FAULT_SETTINGS, faultClient } from './support/clients';
-import { startHeldPort } from './support/faultServers';
-import { PUBLISHED, startPublished } from './support/published';
-import { assertNoUnhandledRejections, record, unhandledRejectionCount } from './support/report';
 
 /** A server the test can restart in place: every session is lost, the port stays the same. */
 interface Restartable {
@@ -77,10 +77,9 @@ describe('faults: the server restarts mid-session', function () {
       const port = await startHeldPort(cleanup, server.port);
       const client = faultClient(cleanup, 'restarting', port.url);
       const { connection, logger, states } = client;
-      await connection.connect();
-      await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+      await connectStreaming(connection);
       assert.equal(await callText(connection, server.tool.name, server.tool.args), server.tool.expected);
-      const oldSession = connection.details?.sessionId;
+      const oldSession = live(connection)?.session.id;
       assert.ok(oldSession, 'the server issued a session id');
 
       const requestsBefore = client.counter.calls.length;
@@ -105,9 +104,9 @@ describe('faults: the server restarts mid-session', function () {
       await waitFor(() => newLines().some((line) => line.includes('GET stream open')) && connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to come back', 20_000);
       const recovered = Date.now();
 
-      assert.equal(connection.reinitialisations, 1, 'one re-initialisation, shared by the call and the GET stream');
+      assert.equal(live(connection)?.session.reinitialisations, 1, 'one re-initialisation, shared by the call and the GET stream');
       assert.deepEqual(states.slice(statesBefore).filter((state) => state.kind !== 'connected'), [], 'the connection never left "connected"');
-      assert.notEqual(connection.details?.sessionId, oldSession, 'the new session is shown');
+      assert.notEqual(live(connection)?.session.id, oldSession, 'the new session is shown');
       assert.ok(newLines().some((line) => /Session expired \(.*\) — re-initialised and retried/.test(line)), `the log says so:\n${newLines().join('\n')}`);
       await assertNoUnhandledRejections(rejectionsBefore);
       record({
@@ -123,9 +122,8 @@ describe('faults: the server restarts mid-session', function () {
       const server = await make();
       const client = faultClient(cleanup, 'restarting', server.url);
       const { connection, logger, states } = client;
-      await connection.connect();
-      await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
-      const oldSession = connection.details?.sessionId;
+      await connectStreaming(connection);
+      const oldSession = live(connection)?.session.id;
 
       const requestsBefore = client.counter.calls.length;
       const linesBefore = logger.lines.length;
@@ -140,7 +138,7 @@ describe('faults: the server restarts mid-session', function () {
       const back = Date.now();
 
       await waitFor(
-        () => connection.state.kind === 'connected' && connection.state.mode === 'streaming' && connection.details?.sessionId !== oldSession && newLines().some((line) => line.includes('GET stream open')),
+        () => connection.state.kind === 'connected' && connection.state.mode === 'streaming' && live(connection)?.session.id !== oldSession && newLines().some((line) => line.includes('GET stream open')),
         'connected · streaming on a new session',
         20_000,
       );

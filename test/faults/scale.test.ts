@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { resolveHeaderValues } from '../../src/config/headerValues';
+import { createHeaderSource } from '../../src/config/headerValues';
 import type { ServerEntry } from '../../src/config/serverConfig';
 import { ConnectionManager } from '../../src/connections/connectionManager';
 import { waitFor } from '../support/wait';
-import { capturingLogger, closedPort, entry, startPlainServer, useCleanup } from '../unit/connections/support';
-import { countingFetch, FAULT_SETTINGS } from './support/clients';
-import { startSilentServer } from './support/faultServers';
-import { startServerFarm } from './support/published';
-import { activeResources, beyond, describeCounts, processListeners, settleToBaseline } from './support/resources';
-import { assertNoUnhandledRejections, record, unhandledRejectionCount } from './support/report';
-import { assertSentenceNamingFix } from './support/sentences';
+import { assertSentenceNamingFix } from '../support/assertions';
+import { useCleanup } from '../support/cleanup';
+import { FAULT_SETTINGS, capturingLogger, countingFetch, entry, startPlainServer } from '../support/connections';
+import { startSilentServer } from '../support/faultServers';
+import { closedPort } from '../support/net';
+import { startServerFarm } from '../support/published';
+import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
+import { activeResources, beyond, describeCounts, processListeners, settleToBaseline } from '../support/resources';
 
 /**
  * 100 servers configured at once (one ConnectionManager.apply), half of them failing in different
@@ -42,9 +43,9 @@ describe('faults: 100 servers at once, half of them failing', function () {
     const counter = countingFetch();
     const manager = new ConnectionManager({
       logger,
-      resolveHeaders: (headers) => resolveHeaderValues(headers, async () => undefined, {}),
+      headers: createHeaderSource(async () => undefined, {}),
       clientInfo: { name: 'fault-suite', version: '0.0.0' },
-      fetch: counter.fetch,
+      transport: { fetch: counter.fetch },
     });
     let disposed = false;
     cleanup.add(() => (disposed ? undefined : manager.dispose()));

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import type { ConnectionState } from '../../src/connections/state';
-import { startTestServer } from '../../src/demo/mcpTestServer';
+import { startTestServer } from '../fixtures/mcpServer';
 import { waitFor } from '../support/wait';
-import { closedPort, kindsOf, startServer, useCleanup } from '../unit/connections/support';
-import { callText, FAULT_SETTINGS, FaultClient, faultClient, rejectionOf } from './support/clients';
-import { ioBarrier, startSilentServer } from './support/faultServers';
-import { PUBLISHED, startPublished } from './support/published';
-import { assertNoUnhandledRejections, record, unhandledRejectionCount } from './support/report';
-import { assertSentenceNamingFix } from './support/sentences';
+import { assertSentenceNamingFix, rejectionOf } from '../support/assertions';
+import { useCleanup } from '../support/cleanup';
+import { connectStreaming, FAULT_SETTINGS, FaultClient, callText, faultClient, kindsOf } from '../support/connections';
+import { startSilentServer } from '../support/faultServers';
+import { startServer } from '../support/harness';
+import { closedPort, ioBarrier } from '../support/net';
+import { PUBLISHED, startPublished } from '../support/published';
+import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
 
 type Reconnecting = Extract<ConnectionState, { kind: 'reconnecting' }>;
 
@@ -75,8 +77,7 @@ describe('faults: the server is unreachable', function () {
     cleanup.add(() => server.close());
     const client = faultClient(cleanup, 'going-away', server.url);
     const { connection } = client;
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
 
     const requestsBefore = client.counter.calls.length;
     const stopped = Date.now();
@@ -139,8 +140,7 @@ describe('faults: the server is unreachable', function () {
     cleanup.add(() => server.close());
     const client = faultClient(cleanup, 'going-silent', server.url, { timeoutSeconds: 1 });
     const { connection } = client;
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
 
     await server.close();
     // Once the client has read the closes of its connections, a server that never answers takes
@@ -190,8 +190,7 @@ describe('faults: the server is unreachable', function () {
     const { tool } = PUBLISHED[name];
     const client = faultClient(cleanup, 'frozen', server.url, { timeoutSeconds: 1 });
     const { connection } = client;
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
 
     const requestsBefore = client.counter.calls.length;
     server.freeze();

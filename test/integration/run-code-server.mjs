@@ -10,16 +10,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runExtensionTests, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
+import { freePort, runExtensionTests, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const testsEntry = path.join(root, 'out/test/integration/index.js');
 const started = Date.now();
 
+// One server is configured before VS Code starts, so the first test can check that activation
+// returns before any connect begins (nothing listens on its port: it is never reached anyway).
+const startupServer = { url: `http://127.0.0.1:${await freePort()}/mcp`, timeoutSeconds: 1 };
 const main = await runExtensionTests({
   extensionDevelopmentPath: root,
   extensionTestsPath: testsEntry,
-  userSettings: { 'mcpConnections.servers': {}, 'chat.disableAIFeatures': true },
+  userSettings: { 'mcpConnections.servers': { 'at-startup': startupServer }, 'chat.disableAIFeatures': true },
   timeoutMs: 300_000,
 });
 const trust = await runTrustSuite();

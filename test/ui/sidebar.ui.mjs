@@ -9,17 +9,15 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
+import { freePort, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { startDemoServers, startTestServer } = createRequire(import.meta.url)(path.join(root, 'dist/demo.js'));
+const { startDemoServers } = createRequire(import.meta.url)(path.join(root, 'dist/demo.js'));
 const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 
 const demo = await startDemoServers();
-const offline = await startTestServer();
-const offlineUrl = offline.url;
-await offline.close();
+const offlineUrl = `http://127.0.0.1:${await freePort()}/mcp`;
 const servers = Object.fromEntries(demo.map((d) => [d.name, { url: d.server.url }]));
 servers.offline = { url: offlineUrl, timeoutSeconds: 5 };
 

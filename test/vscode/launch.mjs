@@ -165,7 +165,8 @@ function prepareDirs(tmpDir, userSettings, workspaceDir) {
   return dirs;
 }
 
-function freePort() {
+/** A port on 127.0.0.1 that nothing listens on right now (it was just released). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -4,7 +4,7 @@
 //   node manyServers.js N post-only    POST-only (GET answered 405), answers as JSON: the fastest kind
 // Used by the fault suite so that the servers' work does not run on the event loop (and in the
 // process) the suite measures. Ends when its parent does (stdin closes) or on SIGTERM.
-import { startTestServer, TestServer } from '../../../src/demo/mcpTestServer';
+import { startTestServer, TestServer } from '../../fixtures/mcpServer';
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? '50');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startTestServer, TestServer } from '../../../src/demo/mcpTestServer';
+import { startTestServer, TestServer } from '../../fixtures/mcpServer';
 import { Commands } from '../../../src/commands/ids';
 import { waitFor } from '../../support/wait';
 import { extensionApi, node, setServers, userServers, waitForDescriptions } from './helpers';
@@ -40,9 +40,15 @@ describe('MCP Connections in a real VS Code', function () {
   });
 
   it('activates without doing network work on the activation path', async () => {
+    // The launcher configured one server before VS Code started: activation returned before its connect began.
     const api = await extensionApi();
-    assert.equal(typeof api.activationMs, 'number');
     assert.ok(vscode.extensions.getExtension('mcp-connections.mcp-connections')?.isActive);
+    const lines = api.logLines();
+    const activated = lines.findIndex((line) => /^\[info\] Activated in \d+\.\d ms$/.test(line));
+    const connecting = await waitFor(() => api.logLines().findIndex((line) => line.startsWith('[info] [at-startup] Connecting to ')) + 1, 'the configured server to start connecting');
+    assert.ok(activated >= 0, `the activation line is logged:\n${lines.join('\n')}`);
+    assert.ok(activated < connecting - 1, `"Activated" (line ${activated}) comes before the first connect (line ${connecting - 1})`);
+    assert.ok(api.activationMs < 1000, `activate() returned after ${api.activationMs} ms`);
   });
 
   it('shows every server with its live state, as set in settings', async () => {
@@ -109,7 +115,7 @@ describe('MCP Connections in a real VS Code', function () {
   it('disconnects, connects and reconnects a server from a tree node, ending the session with DELETE', async () => {
     const api = await extensionApi();
     const deletesBefore = servers.streaming.requests.filter((r) => r.method === 'DELETE').length;
-    const treeNode = { kind: 'server', connection: api.manager.get('streaming')! };
+    const treeNode = api.manager.get('streaming')!; // what a tree menu hands the command: the server's Connection
     await vscode.commands.executeCommand(Commands.disconnect, treeNode);
     await waitForDescriptions(api, { streaming: 'disconnected' });
     assert.equal(servers.streaming.requests.filter((r) => r.method === 'DELETE').length, deletesBefore + 1);
@@ -131,11 +137,15 @@ describe('MCP Connections in a real VS Code', function () {
 
   it('shows one error notification when a connect the user asked for fails', async () => {
     const api = await extensionApi();
-    const before = api.errorsShown().length;
+    const before = api.notifications().length;
     // The notification waits for a button; the command resolves only after it is dismissed.
     void vscode.commands.executeCommand(Commands.connect, 'down');
-    await waitFor(() => api.errorsShown().length > before, 'an error notification');
-    assert.match(api.errorsShown().at(-1)!, /^Could not connect to MCP server "down": Connection refused by 127\.0\.0\.1:\d+ — is the server running\?$/);
+    await waitFor(() => api.notifications().length > before, 'an error notification');
+    await waitForDescriptions(api, { down: /^error: Connection refused/ });
+    const shown = api.notifications().slice(before);
+    assert.equal(shown.length, 1, `exactly one notification: ${JSON.stringify(shown)}`);
+    assert.equal(shown[0].level, 'error');
+    assert.match(shown[0].message, /^Could not connect to MCP server "down": Connection refused by 127\.0\.0\.1:\d+ — is the server running\?$/);
   });
 
   it('applies a settings edit live, touching only the server that changed', async () => {
@@ -182,14 +192,24 @@ describe('MCP Connections in a real VS Code', function () {
   it('refreshes the lists when a streaming server says its tools changed', async () => {
     const api = await extensionApi();
     const before = api.logLines().length;
-    servers.streaming.notifyToolsChanged();
-    await waitFor(() => api.logLines().slice(before).includes('[info] [streaming] Server changed its tools — refreshing'), 'the list_changed refresh');
+    servers.streaming.addTool('summarise'); // the SDK server announces it with notifications/tools/list_changed
+    await waitFor(() => api.logLines().slice(before).includes('[info] [streaming] Server changed its tools — refreshing'), 'the list_changed notification');
+    const tools = await waitFor(() => {
+      const names = node(api, 'streaming').children[0]?.children.map((c) => c.label);
+      return names?.includes('summarise') ? names : undefined;
+    }, 'the tree to show the new tool');
+    assert.deepEqual(tools, ['add', 'echo', 'summarise']);
+    assert.equal(node(api, 'streaming').children[0].description, '3');
   });
 
-  it('runs the remaining palette commands without error', async () => {
+  it('Refresh lists every server\'s tools again; the remaining palette commands are registered', async () => {
+    const api = await extensionApi();
+    const listsBefore = servers.spec405.requests.length;
     await vscode.commands.executeCommand(Commands.refresh);
+    assert.ok(servers.spec405.requests.length >= listsBefore + 3, 'tools, resources and prompts were listed again');
     await vscode.commands.executeCommand(Commands.showLog);
     const commands = await vscode.commands.getCommands(true);
     for (const id of Object.values(Commands)) assert.ok(commands.includes(id), `${id} is registered`);
+    assert.ok(api.manager.get('spec-405')?.state.kind === 'connected');
   });
 });

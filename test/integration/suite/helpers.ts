@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension';
+import type { TestApi as ExtensionApi } from '../../../src/testApi';
 import { waitFor } from '../../support/wait';
 
 export const EXTENSION_ID = 'mcp-connections.mcp-connections';

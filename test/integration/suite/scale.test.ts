@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startTestServer, TestServer } from '../../../src/demo/mcpTestServer';
+import { startTestServer, TestServer } from '../../fixtures/mcpServer';
 import { waitFor } from '../../support/wait';
 import { extensionApi, setServers } from './helpers';
 
@@ -20,7 +20,7 @@ describe('100 servers at once', function () {
     await Promise.all(healthy.map((s) => s.close()));
   });
 
-  it('connects the healthy half, shows the failing half as errors, and keeps the extension host responsive', async () => {
+  it('connects the healthy half and shows the failing half as errors', async () => {
     const api = await extensionApi();
     const servers: Record<string, unknown> = {};
     for (let i = 0; i < 50; i++) servers[`ok-${i}`] = { url: healthy[i % healthy.length].url };
@@ -41,7 +41,6 @@ describe('100 servers at once', function () {
     assert.ok(connected.every((n) => n.description === 'connected · POST-only (GET 404)'), 'every healthy server connected');
     const failed = nodes.filter((n) => n.label.startsWith('down-'));
     assert.ok(failed.every((n) => /^error: Connection refused/.test(n.description ?? '')), 'every failing server shows why');
-    // A blocked extension host would have failed the wait above: the tree is read through the live provider.
 
     await setServers({});
     await waitFor(() => api.treeSnapshot().length === 0, 'the tree to empty');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/commands/ids';
-import { startTestServer, TestServer } from '../../../src/demo/mcpTestServer';
+import { startTestServer, TestServer } from '../../fixtures/mcpServer';
 import { waitFor } from '../../support/wait';
 import { extensionApi, setServers, waitForDescriptions } from './helpers';
 
@@ -53,7 +53,7 @@ describe('Secrets', function () {
     const surfaces: Record<string, string> = {
       'output channel': api.logLines().join('\n'),
       'tree (labels, descriptions, tooltips)': JSON.stringify(api.treeSnapshot()),
-      notifications: api.errorsShown().join('\n'),
+      notifications: api.notifications().map((n) => n.message).join('\n'),
       ...Object.fromEntries(logFiles.map((f) => [`log file ${path.relative(logsRoot, f)}`, fs.readFileSync(f, 'utf8')])),
     };
     for (const [surface, text] of Object.entries(surfaces)) {

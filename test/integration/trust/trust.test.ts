@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { startTestServer, TestServer } from '../../../src/demo/mcpTestServer';
+import { startTestServer, TestServer } from '../../fixtures/mcpServer';
 import { Commands } from '../../../src/commands/ids';
 import { waitFor } from '../../support/wait';
 import { extensionApi, node, waitForDescriptions } from '../suite/helpers';

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { closedPort, startPlainServer, startServer, useCleanup } from '../connections/support';
+import { useCleanup } from '../../support/cleanup';
+import { startPlainServer } from '../../support/connections';
+import { startServer } from '../../support/harness';
+import { closedPort } from '../../support/net';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'mcp-connections.js');
@@ -26,14 +29,6 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
       },
-    );
-  });
-}
-
-function runBuild(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['esbuild.mjs'], { cwd: ROOT, timeout: 120_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`node esbuild.mjs failed: ${stderr || error.message}`)) : resolve(),
     );
   });
 }
@@ -65,11 +60,6 @@ function parseReport(run: CliRun): JsonReport {
 describe('CLI: mcp-connections (the built bundle, as a child process)', function () {
   this.timeout(60_000);
   const cleanup = useCleanup();
-
-  before(async function () {
-    this.timeout(180_000);
-    await runBuild();
-  });
 
   describe('probe', () => {
     it('a server whose GET answers 404: mode POST-only with the 404, exit 0', async () => {

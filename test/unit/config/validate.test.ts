@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerEntry } from '../../../src/config/serverConfig';
 import { validateServer, validateServers } from '../../../src/config/validate';
+import { resolveEndpoint } from '../../../src/transport/endpoint';
 
 const GOOD = { url: 'https://example.com/mcp' };
 
@@ -25,7 +26,7 @@ describe('config: validateServers', () => {
       warnings: [],
       config: {
         name: 'docs',
-        url: 'https://example.com/mcp',
+        endpoint: resolveEndpoint('https://example.com/mcp'),
         headers: {},
         enabled: true,
         autoConnect: true,
@@ -53,7 +54,7 @@ describe('config: validateServers', () => {
     assert.equal(entry.problem, undefined);
     assert.deepEqual(entry.config, {
       name: 'docs',
-      url: 'http://127.0.0.1:8080/mcp?team=a',
+      endpoint: resolveEndpoint('http://127.0.0.1:8080/mcp?team=a'),
       headers: { Authorization: 'Bearer ${secret:docs}', 'X-Team': 'a' },
       enabled: false,
       autoConnect: false,
@@ -153,14 +154,14 @@ describe('config: validateServers', () => {
       ],
     );
     const all = byName(entries);
-    assert.equal(all.first.config?.url, 'https://one.example/mcp');
+    assert.equal(all.first.config?.endpoint.configured, 'https://one.example/mcp');
     assert.equal(all.last.config?.transport, 'streamable-http');
   });
 
   it('unknown keys: a warning naming the key and the known ones, and the server stays valid', () => {
     const [entry] = validateServers({ docs: { ...GOOD, timeout: 10, Headers: {} } });
     assert.equal(entry.problem, undefined);
-    assert.equal(entry.config?.url, 'https://example.com/mcp');
+    assert.equal(entry.config?.endpoint.configured, 'https://example.com/mcp');
     assert.equal(entry.config?.timeoutSeconds, 30, 'the misspelt "timeout" is not taken as timeoutSeconds');
     assert.deepEqual(entry.warnings, [
       'Unknown setting "timeout" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds).',
@@ -172,7 +173,7 @@ describe('config: validateServers', () => {
     const entries = validateServers({ Docs: { url: 'https://one.example/mcp' }, docs: { url: 'https://two.example/mcp' }, other: GOOD });
     const all = byName(entries);
     assert.equal(all.Docs.problem, undefined);
-    assert.equal(all.Docs.config?.url, 'https://one.example/mcp');
+    assert.equal(all.Docs.config?.endpoint.configured, 'https://one.example/mcp');
     assert.equal(all.docs.config, undefined);
     assert.equal(all.docs.problem, 'The name "docs" differs from "Docs" only in case — rename one of them.');
     assert.equal(all.other.problem, undefined);
@@ -180,7 +181,10 @@ describe('config: validateServers', () => {
 
   it('a url with credentials or secret-looking query values is kept for connecting (display hides them elsewhere)', () => {
     const [entry] = validateServers({ docs: { url: 'https://user:pw@example.com/mcp?token=abc' } });
-    assert.equal(entry.config?.url, 'https://user:pw@example.com/mcp?token=abc');
+    assert.equal(entry.config?.endpoint.configured, 'https://user:pw@example.com/mcp?token=abc');
+    assert.equal(entry.config?.endpoint.requestUrl.href, 'https://example.com/mcp?token=abc', 'requests carry no user:password');
+    assert.equal(entry.config?.endpoint.displayUrl, 'https://example.com/mcp?token=***');
+    assert.equal(entry.config?.endpoint.credentialsHeader, `Basic ${Buffer.from('user:pw').toString('base64')}`);
   });
 
   it('timeoutSeconds null means the default', () => {
@@ -190,6 +194,6 @@ describe('config: validateServers', () => {
 
   it('a url is normalised the way the URL parser does', () => {
     const [entry] = validateServers({ docs: { url: 'HTTPS://Example.COM:443/mcp' } });
-    assert.equal(entry.config?.url, 'https://example.com/mcp');
+    assert.equal(entry.config?.endpoint.configured, 'https://example.com/mcp');
   });
 });

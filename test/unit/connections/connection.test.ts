@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectCancelledError, ConnectionError } from '../../../src/connections/connection';
-import type { ConnectionState } from '../../../src/connections/state';
-import { startTestServer } from '../../../src/demo/mcpTestServer';
+import { ConnectionState, lastErrorOf } from '../../../src/connections/state';
+import { startTestServer } from '../../fixtures/mcpServer';
+import { rejectionOf } from '../../support/assertions';
+import { useCleanup } from '../../support/cleanup';
+import { connectStreaming, entry, kindsOf, live, makeConnection, startPlainServer, summary, TEST_SETTINGS, visibleLog } from '../../support/connections';
+import { startServer } from '../../support/harness';
+import { closedPort } from '../../support/net';
+import { startProxy } from '../../support/proxy';
 import { waitFor } from '../../support/wait';
-import {
-  closedPort,
-  entry,
-  kindsOf,
-  makeConnection,
-  startGatedProxy,
-  startGrowingServer,
-  startPlainServer,
-  startServer,
-  TEST_SETTINGS,
-  useCleanup,
-  visibleLog,
-} from './support';
 
 const names = (items: { name: string }[] | undefined) => items?.map((item) => item.name);
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 describe('Connection: connecting', () => {
   const cleanup = useCleanup();
@@ -37,21 +21,21 @@ describe('Connection: connecting', () => {
     const { connection, states, logger } = makeConnection(cleanup, entry('docs', { url: server.url }));
     assert.deepEqual(connection.state, { kind: 'disconnected' });
 
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
 
-    assert.deepEqual(connection.state, { kind: 'connected', mode: 'streaming' });
+    assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'streaming' });
     assert.deepEqual(kindsOf(states), ['disconnected', 'connecting', 'connected']);
-    const details = connection.details!;
-    assert.equal(details.serverName, 'docs-server');
-    assert.equal(details.serverVersion, '1.0.0');
-    assert.equal(details.protocolVersion, LATEST_PROTOCOL_VERSION);
-    assert.match(details.sessionId ?? '', /^[0-9a-f-]{36}$/);
-    assert.deepEqual(names(details.tools), ['add', 'echo']);
-    assert.equal(details.tools[0].description, 'Adds two numbers');
-    assert.deepEqual(names(details.resources), ['readme']);
-    assert.deepEqual(names(details.prompts), ['greet']);
-    assert.equal(connection.lastError, undefined);
+    const state = live(connection)!;
+    assert.equal(state.server.name, 'docs-server');
+    assert.equal(state.server.version, '1.0.0');
+    assert.equal(state.session.protocolVersion, LATEST_PROTOCOL_VERSION);
+    assert.match(state.session.id ?? '', /^[0-9a-f-]{36}$/);
+    assert.deepEqual(names(state.tools), ['add', 'echo']);
+    assert.equal(state.tools[0].description, 'Adds two numbers');
+    assert.deepEqual(names(state.resources), ['readme']);
+    assert.deepEqual(names(state.prompts), ['greet']);
+    assert.equal(state.getFallback, undefined);
+    assert.equal(lastErrorOf(connection.state), undefined);
 
     const log = visibleLog(logger);
     assert.ok(log.includes(`[docs] Connecting to ${server.url} (transport: auto)`), log.join('\n'));
@@ -72,10 +56,10 @@ describe('Connection: connecting', () => {
     await connection.connect();
     await waitFor(() => connection.state.kind === 'connected' && connection.state.getFallback, 'the GET answer to be shown');
 
-    assert.deepEqual(connection.state, { kind: 'connected', mode: 'post-only', getFallback: { status: 404, statusText: 'Not Found' } });
-    assert.equal(connection.lastGetFallback?.status, 404);
+    assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'post-only', getFallback: { status: 404, statusText: 'Not Found' } });
+    assert.equal(live(connection)?.getFallback?.bodyExcerpt, 'Cannot GET /mcp');
     assert.ok(logger.lines.includes('info [plain] GET stream not offered (HTTP 404 Not Found) — continuing POST-only'), logger.lines.join('\n'));
-    assert.deepEqual(names(connection.details?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
     const result = await connection.callTool('echo', { text: 'still works' });
     assert.deepEqual(result.content, [{ type: 'text', text: 'still works' }]);
   });
@@ -87,7 +71,7 @@ describe('Connection: connecting', () => {
     await connection.connect();
     await waitFor(() => connection.state.kind === 'connected' && connection.state.getFallback, 'the GET answer to be shown');
 
-    assert.deepEqual(connection.state, { kind: 'connected', mode: 'post-only', getFallback: { status: 405, statusText: 'Method Not Allowed' } });
+    assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'post-only', getFallback: { status: 405, statusText: 'Method Not Allowed' } });
     assert.ok(logger.lines.includes('info [no-get] GET stream not offered (HTTP 405 Method Not Allowed) — continuing POST-only'), logger.lines.join('\n'));
   });
 
@@ -98,9 +82,9 @@ describe('Connection: connecting', () => {
     await connection.connect();
     await waitFor(() => connection.state.kind === 'connected' && connection.state.getFallback, 'the GET answer to be shown');
 
-    assert.deepEqual(connection.state, { kind: 'connected', mode: 'post-only', getFallback: { status: 405, statusText: 'Method Not Allowed' } });
-    assert.equal(connection.details?.sessionId, undefined);
-    assert.deepEqual(names(connection.details?.tools), ['add', 'echo']);
+    assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'post-only', getFallback: { status: 405, statusText: 'Method Not Allowed' } });
+    assert.equal(live(connection)?.session.id, undefined);
+    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
   });
 
   it('a legacy HTTP+SSE server: connected in legacy-sse mode, with the fallback logged', async () => {
@@ -109,9 +93,9 @@ describe('Connection: connecting', () => {
 
     await connection.connect();
 
-    assert.deepEqual(connection.state, { kind: 'connected', mode: 'legacy-sse' });
-    assert.equal(connection.details?.serverName, 'old-server');
-    assert.deepEqual(names(connection.details?.tools), ['add', 'echo']);
+    assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'legacy-sse' });
+    assert.equal(live(connection)?.server.name, 'old-server');
+    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
     assert.ok(
       logger.lines.includes('info [legacy] Streamable HTTP initialize answered HTTP 405 — using the legacy HTTP+SSE transport'),
       logger.lines.join('\n'),
@@ -141,14 +125,14 @@ describe('Connection: failing to connect', () => {
     const silent = await startPlainServer(cleanup); // never answers
     const { connection, states, logger } = makeConnection(cleanup, entry('silent', { url: silent.url, timeoutSeconds: 1 }));
 
-    const error = await rejection(connection.connect());
+    const error = await rejectionOf(connection.connect());
 
     assert.ok(error instanceof ConnectionError);
     const sentence = `No answer from 127.0.0.1:${silent.port} within 1 s — check that the server is running, or raise "timeoutSeconds".`;
     assert.equal(error.reason, sentence);
     assert.deepEqual(connection.state, { kind: 'error', reason: sentence });
     assert.deepEqual(kindsOf(states), ['disconnected', 'connecting', 'error']);
-    assert.equal(connection.lastError, sentence);
+    assert.equal(lastErrorOf(connection.state), sentence);
     assert.ok(logger.lines.includes(`error [silent] Connect failed: ${sentence}`), logger.lines.join('\n'));
     assert.equal(silent.requests[0]?.method, 'POST');
   });
@@ -157,7 +141,7 @@ describe('Connection: failing to connect', () => {
     const port = await closedPort();
     const { connection } = makeConnection(cleanup, entry('gone', { url: `http://127.0.0.1:${port}/mcp` }));
 
-    const error = await rejection(connection.connect());
+    const error = await rejectionOf(connection.connect());
 
     const sentence = `Connection refused by 127.0.0.1:${port} — is the server running?`;
     assert.ok(error instanceof ConnectionError);
@@ -171,7 +155,7 @@ describe('Connection: failing to connect', () => {
     const server = await startServer(cleanup, { requireAuthorization: token, get: { status: 404 } });
 
     const without = makeConnection(cleanup, entry('locked', { url: server.url }));
-    await rejection(without.connection.connect());
+    await rejectionOf(without.connection.connect());
     assert.deepEqual(without.connection.state, {
       kind: 'error',
       reason: `The server requires authentication (HTTP 401) — add an "Authorization" header to this server's "headers".`,
@@ -190,7 +174,7 @@ describe('Connection: failing to connect', () => {
     const server = await startServer(cleanup);
     const { connection } = makeConnection(cleanup, entry('nosecret', { url: server.url, headers: { Authorization: 'Bearer ${secret:missing}' } }));
 
-    const error = await rejection(connection.connect());
+    const error = await rejectionOf(connection.connect());
 
     assert.ok(error instanceof ConnectionError);
     assert.equal(connection.state.kind, 'error');
@@ -212,12 +196,12 @@ describe('Connection: failing to connect', () => {
       { secrets: { tok: secretValue } },
     );
 
-    const error = await rejection(connection.connect());
+    const error = await rejectionOf(connection.connect());
 
     assert.ok(error instanceof ConnectionError);
     assert.equal(echo.requests[0].headers.authorization, `Bearer ${secretValue}`); // the value was sent…
     assert.match(error.reason, /^The server failed with HTTP 500 \(/); // …the server's words are shown…
-    for (const text of [error.reason, error.message, connection.lastError ?? '', JSON.stringify(connection.state), ...logger.lines]) {
+    for (const text of [error.reason, error.message, lastErrorOf(connection.state) ?? '', JSON.stringify(connection.state), ...logger.lines]) {
       assert.ok(!text.includes('canary'), `a header value leaked: ${text}`); // …but not the values
     }
   });
@@ -236,12 +220,12 @@ describe('Connection: failing to connect', () => {
       const target = url ? echo.url.replace('http://', `http://${url}@`) : echo.url;
       const { connection, logger } = makeConnection(cleanup, entry('echo', { url: target, headers }), { secrets: { tok: secret } });
 
-      const error = await rejection(connection.connect());
+      const error = await rejectionOf(connection.connect());
 
       assert.ok(error instanceof ConnectionError);
       assert.match(error.reason, /^The server failed with HTTP 500 \(Invalid credentials: /);
       assert.ok(echo.requests[0].headers.authorization, 'the credentials were sent');
-      for (const text of [error.reason, connection.lastError ?? '', JSON.stringify(connection.state), ...logger.lines]) {
+      for (const text of [error.reason, lastErrorOf(connection.state) ?? '', JSON.stringify(connection.state), ...logger.lines]) {
         for (const part of forbidden) assert.ok(!text.includes(part), `"${part}" leaked: ${text}`);
       }
     });
@@ -253,7 +237,7 @@ describe('Connection: failing to connect', () => {
     const problem = 'The "url" must start with http:// or https://, not ftp:.';
 
     assert.deepEqual(connection.state, { kind: 'error', reason: problem, invalidConfig: true });
-    const error = await rejection(connection.connect());
+    const error = await rejectionOf(connection.connect());
     assert.ok(error instanceof ConnectionError);
     assert.equal(error.reason, problem);
     assert.deepEqual(connection.state, { kind: 'error', reason: problem, invalidConfig: true });
@@ -266,11 +250,11 @@ describe('Connection: failing to connect', () => {
     const server = await startServer(cleanup);
     const { connection } = makeConnection(cleanup, entry('off', { url: server.url, enabled: false }));
 
-    const error = await rejection(connection.connect());
+    const error = await rejectionOf(connection.connect());
 
     assert.ok(error instanceof ConnectionError);
     assert.match(error.reason, /"enabled": true/);
-    assert.deepEqual(connection.state, { kind: 'disconnected' });
+    assert.deepEqual(connection.state, { kind: 'disconnected', blocked: 'disabled' }, 'the state says why it is not connected');
     assert.equal(server.requests.length, 0);
   });
 });
@@ -280,7 +264,7 @@ describe('Connection: disconnect', () => {
 
   it('a disconnect while the initialize is in flight cancels the connect; the late answer changes nothing', async () => {
     const server = await startServer(cleanup, { get: { status: 404 } });
-    const proxy = await startGatedProxy(cleanup, server, (method) => method === 'initialize');
+    const proxy = await startProxy(cleanup, server, { hold: (method) => method === 'initialize' });
     const { connection, states } = makeConnection(cleanup, entry('cancelled', { url: proxy.url }));
 
     const connecting = connection.connect();
@@ -288,37 +272,37 @@ describe('Connection: disconnect', () => {
     assert.equal(connection.state.kind, 'connecting');
 
     await connection.disconnect();
-    const error = await rejection(connecting);
+    const error = await rejectionOf(connecting);
     assert.ok(error instanceof ConnectCancelledError, String(error));
     assert.deepEqual(connection.state, { kind: 'disconnected' });
 
-    // Let the initialize through now and wait until the server's answer has been sent back.
+    // Let the initialize through now: the server answers, and the answer meets a connection the client
+    // has closed (the proxy sees it gone before it could write the answer) — it can change nothing.
     proxy.release();
-    await waitFor(() => proxy.answered.includes('initialize'), 'the server to answer the held initialize');
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => proxy.clientGone.includes('initialize'), 'the held initialize to find its client gone');
 
     assert.deepEqual(connection.state, { kind: 'disconnected' });
     assert.deepEqual(kindsOf(states), ['disconnected', 'connecting', 'disconnected']);
-    assert.equal(connection.details, undefined);
-    assert.equal(connection.lastError, undefined, 'a cancelled connect is not an error');
+    assert.equal(live(connection), undefined);
+    assert.equal(lastErrorOf(connection.state), undefined, 'a cancelled connect is not an error');
   });
 
   it('a disconnect while the tool list is loading cancels the connect, and a new connect then wins', async () => {
     const server = await startServer(cleanup, { get: { status: 404 } });
-    const proxy = await startGatedProxy(cleanup, server, (method) => method === 'tools/list');
+    const proxy = await startProxy(cleanup, server, { hold: (method) => method === 'tools/list' });
     const { connection, states } = makeConnection(cleanup, entry('relist', { url: proxy.url }));
 
     const first = connection.connect();
     await waitFor(() => proxy.held.includes('tools/list'), 'the tools/list to reach the server');
     await connection.disconnect();
-    assert.ok((await rejection(first)) instanceof ConnectCancelledError);
+    assert.ok((await rejectionOf(first)) instanceof ConnectCancelledError);
     assert.deepEqual(connection.state, { kind: 'disconnected' });
 
     proxy.release();
     await connection.connect();
 
     assert.equal(connection.state.kind, 'connected');
-    assert.deepEqual(names(connection.details?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
     assert.deepEqual(kindsOf(states), ['disconnected', 'connecting', 'disconnected', 'connecting', 'connected']);
   });
 
@@ -326,16 +310,16 @@ describe('Connection: disconnect', () => {
     const server = await startServer(cleanup, { get: { status: 404 } });
     const { connection } = makeConnection(cleanup, entry('bye', { url: server.url }));
     await connection.connect();
-    const sessionId = connection.details?.sessionId;
+    const sessionId = live(connection)?.session.id;
     assert.ok(sessionId);
 
     await connection.disconnect();
 
     assert.deepEqual(connection.state, { kind: 'disconnected' });
-    assert.equal(connection.details, undefined);
+    assert.equal(live(connection), undefined);
     const deletes = server.requests.filter((r) => r.method === 'DELETE');
     assert.deepEqual(deletes.map((r) => r.sessionId), [sessionId]);
-    const error = await rejection(connection.callTool('add', { a: 1, b: 2 }));
+    const error = await rejectionOf(connection.callTool('add', { a: 1, b: 2 }));
     assert.ok(error instanceof ConnectionError);
     assert.equal(error.reason, 'The server is not connected.');
   });
@@ -353,8 +337,7 @@ describe('Connection: staying connected', function () {
       settings: { ...TEST_SETTINGS, reconnect },
       random: () => 0.5,
     });
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
 
     await server.close();
     await waitFor(() => connection.state.kind === 'error', 'the connection to give up', 20_000);
@@ -390,9 +373,8 @@ describe('Connection: staying connected', function () {
     const { connection, states, logger } = makeConnection(cleanup, entry('phoenix', { url: server.url }), {
       settings: { ...TEST_SETTINGS, reconnect: { maxAttempts: 20, initialDelayMs: 100, maxDelayMs: 400 } },
     });
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
-    const firstSession = connection.details?.sessionId;
+    await connectStreaming(connection);
+    const firstSession = live(connection)?.session.id;
 
     await server.close();
     await waitFor(() => connection.state.kind === 'reconnecting', 'the connection to notice', 10_000);
@@ -401,7 +383,7 @@ describe('Connection: staying connected', function () {
 
     await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the connection to come back', 15_000);
 
-    assert.ok(connection.details?.sessionId && connection.details.sessionId !== firstSession, 'a new session');
+    assert.ok(live(connection)?.session.id && live(connection)?.session.id !== firstSession, 'a new session');
     assert.equal(kindsOf(states).slice(0, 4).join(' → '), 'disconnected → connecting → connected → reconnecting 1/20');
     assert.equal(kindsOf(states)[kindsOf(states).length - 1], 'connected');
     assert.ok(visibleLog(logger).some((line) => /^\[phoenix\] Reconnected after \d+ attempts?$/.test(line)), visibleLog(logger).join('\n'));
@@ -434,8 +416,7 @@ describe('Connection: staying connected', function () {
     const { connection } = makeConnection(cleanup, entry('stopme', { url: server.url }), {
       settings: { ...TEST_SETTINGS, reconnect: { maxAttempts: 50, initialDelayMs: 100, maxDelayMs: 100 } },
     });
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
     await server.close();
     await waitFor(() => connection.state.kind === 'reconnecting', 'the connection to notice', 10_000);
 
@@ -446,20 +427,19 @@ describe('Connection: staying connected', function () {
   });
 
   it('the server adds a tool: list_changed over the stream refreshes the tools', async () => {
-    const server = await startGrowingServer(cleanup);
+    const server = await startServer(cleanup, { name: 'growing' });
     const { connection, logger } = makeConnection(cleanup, entry('growing', { url: server.url }));
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
-    assert.deepEqual(names(connection.details?.tools), ['first']);
+    await connectStreaming(connection);
+    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
 
     let changes = 0;
     connection.onDidChange(() => changes++);
     server.addTool('second');
 
-    await waitFor(() => names(connection.details?.tools)?.includes('second'), 'the refreshed tool list');
-    assert.deepEqual(names(connection.details?.tools), ['first', 'second']);
+    await waitFor(() => names(live(connection)?.tools)?.includes('second'), 'the refreshed tool list');
+    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo', 'second']);
     assert.ok(changes >= 1, 'onDidChange fired');
-    assert.deepEqual(connection.state, { kind: 'connected', mode: 'streaming' });
+    assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'streaming' });
     assert.ok(logger.lines.includes('info [growing] Server changed its tools — refreshing'), logger.lines.join('\n'));
   });
 
@@ -468,7 +448,7 @@ describe('Connection: staying connected', function () {
     const { connection, logger } = makeConnection(cleanup, entry('amnesiac', { url: server.url }));
     await connection.connect();
     await waitFor(() => connection.state.kind === 'connected' && connection.state.getFallback, 'the GET answer to be shown');
-    const firstSession = connection.details?.sessionId;
+    const firstSession = live(connection)?.session.id;
     let changes = 0;
     connection.onDidChange(() => changes++);
 
@@ -476,8 +456,8 @@ describe('Connection: staying connected', function () {
     const result = await connection.callTool('add', { a: 20, b: 22 });
 
     assert.deepEqual(result.content, [{ type: 'text', text: '42' }]);
-    assert.equal(connection.reinitialisations, 1);
-    assert.ok(connection.details?.sessionId && connection.details.sessionId !== firstSession, 'the new session is shown');
+    assert.equal(live(connection)?.session.reinitialisations, 1);
+    assert.ok(live(connection)?.session.id && live(connection)?.session.id !== firstSession, 'the new session is shown');
     assert.ok(changes >= 1, 'onDidChange fired for the new session');
     assert.equal(connection.state.kind, 'connected');
     assert.ok(logger.lines.includes('info [amnesiac] Session expired (POST answered 404 Not Found) — re-initialised and retried'), logger.lines.join('\n'));
@@ -486,34 +466,14 @@ describe('Connection: staying connected', function () {
   it('requests that change nothing shown (a tool call) fire no change event', async () => {
     const server = await startServer(cleanup, { get: 'stream' });
     const { connection } = makeConnection(cleanup, entry('quiet', { url: server.url }));
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
+    await connectStreaming(connection);
     const state = connection.state;
-    const details = connection.details;
     let changes = 0;
     connection.onDidChange(() => changes++);
 
     for (let i = 0; i < 3; i++) await connection.callTool('add', { a: i, b: i });
 
     assert.equal(changes, 0, 'the tree would redraw this server for nothing');
-    assert.equal(connection.state, state);
-    assert.equal(connection.details, details);
-  });
-
-  it('notifyToolsChanged on the demo server refreshes the lists (a new tools/list reaches the server)', async () => {
-    const server = await startServer(cleanup, { get: 'stream' });
-    const { connection } = makeConnection(cleanup, entry('notified', { url: server.url }));
-    await connection.connect();
-    await waitFor(() => connection.state.kind === 'connected' && connection.state.mode === 'streaming', 'the GET stream to open');
-    const before = connection.details;
-    const posts = () => server.requests.filter((r) => r.method === 'POST').length;
-    const postsBefore = posts();
-
-    server.notifyToolsChanged();
-
-    await waitFor(() => connection.details !== before, 'refreshed details');
-    assert.ok(posts() >= postsBefore + 3, 'tools, resources and prompts were listed again');
-    assert.deepEqual(names(connection.details?.tools), ['add', 'echo']);
-    assert.equal(connection.details?.sessionId, before?.sessionId);
+    assert.equal(connection.state, state, 'the very same state object: nothing about the connection changed');
   });
 });

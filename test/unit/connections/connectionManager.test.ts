@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
-import { resolveHeaderValues } from '../../../src/config/headerValues';
+import { createHeaderSource } from '../../../src/config/headerValues';
 import type { ServerEntry } from '../../../src/config/serverConfig';
 import { validateServers } from '../../../src/config/validate';
 import type { Connection } from '../../../src/connections/connection';
 import { ConnectionManager, ManagerOptions } from '../../../src/connections/connectionManager';
-import type { TestServer } from '../../../src/demo/mcpTestServer';
+import type { TestServer } from '../../fixtures/mcpServer';
+import { Cleanup, useCleanup } from '../../support/cleanup';
+import { capturingLogger, live, TEST_SETTINGS } from '../../support/connections';
+import { startServer } from '../../support/harness';
 import { waitFor } from '../../support/wait';
-import { capturingLogger, Cleanup, startServer, TEST_SETTINGS, useCleanup } from './support';
 
 function makeManager(cleanup: Cleanup, options: Partial<ManagerOptions> = {}) {
   const logger = capturingLogger();
   const manager = new ConnectionManager({
     logger,
-    resolveHeaders: (headers) => resolveHeaderValues(headers, async () => undefined, {}),
+    headers: createHeaderSource(async () => undefined, {}),
     clientInfo: { name: 'mcp-connections-test', version: '0.0.0' },
     random: () => 0.5,
     ...options,
@@ -30,7 +32,7 @@ function servers(raw: Record<string, Record<string, unknown>>, scopeOf?: (name: 
   return validateServers(raw, scopeOf);
 }
 
-const isConnected = (c: Connection | undefined) => c?.state.kind === 'connected' && c.state.mode !== undefined;
+const isConnected = (c: Connection | undefined) => c?.state.kind === 'connected';
 /** Connected, and the GET answer is in, so the server sees no more requests from an idle connection. */
 const isSettled = (c: Connection | undefined) => c?.state.kind === 'connected' && c.state.getFallback !== undefined;
 const requestCount = (server: TestServer) => server.requests.length;
@@ -60,7 +62,7 @@ describe('ConnectionManager.apply', () => {
     await manager.apply(servers({ alpha: { url: a.url }, beta: { url: b.url } }), TEST_SETTINGS);
     await waitFor(() => isSettled(manager.get('alpha')) && isSettled(manager.get('beta')), 'both servers to connect');
     const beta = manager.get('beta')!;
-    const betaSession = beta.details?.sessionId;
+    const betaSession = live(beta)?.session.id;
     const alphaRequests = requestCount(a);
 
     await manager.apply(servers({ alpha: { url: a.url } }), TEST_SETTINGS);
@@ -109,13 +111,12 @@ describe('ConnectionManager.apply', () => {
     await manager.apply(servers(raw), TEST_SETTINGS);
     await waitFor(() => isSettled(manager.get('alpha')), 'alpha to connect');
     const alpha = manager.get('alpha')!;
-    const before = { requests: requestCount(a), state: alpha.state, details: alpha.details };
+    const before = { requests: requestCount(a), state: alpha.state };
 
     await manager.apply(servers(JSON.parse(JSON.stringify(raw))), { ...TEST_SETTINGS });
 
     assert.equal(manager.get('alpha'), alpha);
-    assert.equal(alpha.state, before.state);
-    assert.equal(alpha.details, before.details);
+    assert.equal(alpha.state, before.state, 'the very same state: nothing was redone');
     assert.equal(requestCount(a), before.requests);
     assert.deepEqual(added, ['alpha']);
     assert.deepEqual(removed, []);
@@ -136,39 +137,40 @@ describe('ConnectionManager.apply', () => {
     assert.ok(isConnected(manual));
   });
 
-  it('enabled: false is not connected, not even by connectAll', async () => {
+  it('enabled: false is not connected, not even by connectAll (the Connect All command)', async () => {
     const a = await startServer(cleanup, { get: { status: 404 } });
     const b = await startServer(cleanup, { get: { status: 404 } });
     const { manager } = makeManager(cleanup);
 
     await manager.apply(servers({ off: { url: a.url, enabled: false }, on: { url: b.url, autoConnect: false } }), TEST_SETTINGS);
-    await manager.connectAll();
+    const { attempted, failed } = await manager.connectAll();
 
-    assert.deepEqual(manager.get('off')?.state, { kind: 'disconnected' });
+    assert.deepEqual(manager.get('off')?.state, { kind: 'disconnected', blocked: 'disabled' });
     assert.equal(a.requests.length, 0);
     assert.ok(isConnected(manager.get('on')));
+    assert.deepEqual(attempted.map((c) => c.name), ['on']);
+    assert.deepEqual(failed, []);
   });
 
-  it('mayAutoConnect is respected: a workspace server waits, a user server connects', async () => {
+  it('workspace trust: a workspace server waits (and says why), a user server connects; trusting connects the waiting one', async () => {
     const a = await startServer(cleanup, { get: { status: 404 } });
     const b = await startServer(cleanup, { get: { status: 404 } });
-    const asked: string[] = [];
-    const { manager } = makeManager(cleanup, {
-      mayAutoConnect: (entry) => {
-        asked.push(entry.name);
-        return entry.scope === 'user';
-      },
-    });
+    const { manager, logger } = makeManager(cleanup, { workspaceTrusted: false });
 
     await manager.apply(
       servers({ mine: { url: a.url }, theirs: { url: b.url } }, (name) => (name === 'theirs' ? 'workspace' : 'user')),
       TEST_SETTINGS,
     );
     await waitFor(() => isSettled(manager.get('mine')), 'the user server to connect');
+    await manager.connectAll();
 
-    assert.deepEqual(asked.sort(), ['mine', 'theirs']);
-    assert.deepEqual(manager.get('theirs')?.state, { kind: 'disconnected' });
+    assert.deepEqual(manager.get('theirs')?.state, { kind: 'disconnected', blocked: 'untrusted' });
+    await assert.rejects(manager.get('theirs')!.connect(), /workspace is not trusted/, 'asking explicitly does not connect it either');
     assert.equal(b.requests.length, 0);
+
+    manager.setWorkspaceTrusted(true);
+    await waitFor(() => isSettled(manager.get('theirs')), 'the workspace server to connect once trusted');
+    assert.ok(logger.lines.includes('info Workspace trusted — connecting the servers it defines'), logger.lines.join('\n'));
   });
 
   it('order follows the configuration across adds, removes and reorders', async () => {
@@ -197,13 +199,13 @@ describe('ConnectionManager.apply', () => {
     await manager.apply(servers({ manual: { url: a.url, autoConnect: false } }), TEST_SETTINGS);
     const manual = manager.get('manual')!;
     await manual.connect();
-    const firstSession = manual.details?.sessionId;
+    const firstSession = live(manual)?.session.id;
 
     await manager.apply(servers({ manual: { url: a.url, autoConnect: false, timeoutSeconds: 5 } }), TEST_SETTINGS);
     await waitFor(() => isConnected(manual), 'the server to reconnect');
 
     assert.equal(manual.entry.config?.timeoutSeconds, 5);
-    assert.notEqual(manual.details?.sessionId, firstSession);
+    assert.notEqual(live(manual)?.session.id, firstSession);
     assert.deepEqual(deletes(a).map((r) => r.sessionId), [firstSession]);
   });
 
@@ -226,12 +228,12 @@ describe('ConnectionManager.apply', () => {
     const { manager } = makeManager(cleanup);
     await manager.apply(servers({ alpha: { url: a.url } }), TEST_SETTINGS);
     await waitFor(() => isSettled(manager.get('alpha')), 'alpha to connect');
-    const firstSession = manager.get('alpha')?.details?.sessionId;
+    const firstSession = live(manager.get('alpha')!)?.session.id;
 
-    await manager.apply(servers({ alpha: { url: a.url } }), { ...TEST_SETTINGS, toleratedGetStatuses: [404] });
+    await manager.apply(servers({ alpha: { url: a.url } }), { ...TEST_SETTINGS, getFallbackStatuses: [404] });
     await waitFor(() => isSettled(manager.get('alpha')), 'alpha to reconnect');
 
-    assert.notEqual(manager.get('alpha')?.details?.sessionId, firstSession);
+    assert.notEqual(live(manager.get('alpha')!)?.session.id, firstSession);
     assert.deepEqual(deletes(a).map((r) => r.sessionId), [firstSession]);
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { GetBehaviour } from '../../../src/demo/mcpTestServer';
-import { assertNoErrors, connect, FAST_RETRY, kinds, requestsOf, startServer, useCleanup } from '../../support/mcpHarness';
+import { GetBehaviour } from '../../fixtures/mcpServer';
+import { useCleanup } from '../../support/cleanup';
+import { assertNoErrors, connect, FAST_RETRY, kinds, problemText, requestsOf, startServer } from '../../support/harness';
 import { waitFor } from '../../support/wait';
 
 const LONG_HTML = `<!DOCTYPE html><html><head><title>Error</title><style>body { color: red }</style><script>var x = 1;</script></head>
@@ -87,7 +88,7 @@ describe('transport: first GET answered "no stream here"', () => {
 
   it('a 404 outside a configured tolerated set ([405]) is a stream problem with retries', async () => {
     const server = await startServer(cleanup, { get: { status: 404, contentType: 'text/html', body: '<h1>Cannot GET /mcp</h1>' } });
-    const connection = await connect(cleanup, server.url, { toleratedGetStatuses: [405], getRetry: FAST_RETRY });
+    const connection = await connect(cleanup, server.url, { getFallbackStatuses: [405], getRetry: FAST_RETRY });
 
     assert.equal(await connection.add(1, 1), '2');
     await waitFor(() => connection.eventsOf('stream-given-up').length, 'the transport to give up on the GET stream');
@@ -102,7 +103,7 @@ describe('transport: first GET answered "no stream here"', () => {
         [3, 3, false],
       ],
     );
-    assert.match(problems[0].reason, /404 Not Found/);
+    assert.match(problemText(problems[0]), /404 Not Found/);
     assert.equal(connection.transport.mode, 'post-only');
     assert.equal(await connection.add(2, 2), '4', 'tool calls still work after giving up on the stream');
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { GetBehaviour } from '../../../src/demo/mcpTestServer';
-import { assertNoErrors, connect, FAST_RETRY, kinds, requestsOf, restartServer, startServer, useCleanup } from '../../support/mcpHarness';
+import { GetBehaviour } from '../../fixtures/mcpServer';
+import { useCleanup } from '../../support/cleanup';
+import { assertNoErrors, connect, FAST_RETRY, kinds, problemText, requestsOf, restartServer, startServer } from '../../support/harness';
 import { waitFor } from '../../support/wait';
 
 describe('transport: GET stream that works', () => {
@@ -61,13 +62,13 @@ describe('transport: GET stream that fails', () => {
         ],
       );
       for (const problem of problems) {
-        assert.match(problem.reason, reason);
+        assert.match(problemText(problem), reason);
         assert.equal(problem.server, 'test-server');
         assert.ok(problem.retryInMs >= 0 && problem.retryInMs <= FAST_RETRY.maxDelayMs, `retry in ${problem.retryInMs} ms`);
       }
       const [givenUp] = connection.eventsOf('stream-given-up');
       assert.equal(givenUp.attempts, 3);
-      assert.match(givenUp.reason, reason);
+      assert.match(problemText(givenUp), reason);
       assert.deepEqual(kinds(connection), ['stream-problem', 'stream-problem', 'stream-problem', 'stream-given-up']);
       assert.equal(connection.transport.mode, 'post-only');
       assert.equal(await connection.add(40, 2), '42', 'tool calls still work after giving up');

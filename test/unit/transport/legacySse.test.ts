@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { assertNoErrors, connect, createConnection, kinds, requestsOf, startServer, useCleanup } from '../../support/mcpHarness';
+import { useCleanup } from '../../support/cleanup';
+import { assertNoErrors, connect, createTransportUnderTest, kinds, requestsOf, startServer } from '../../support/harness';
 import { waitFor } from '../../support/wait';
 
 describe('transport: legacy HTTP+SSE (2024-11-05) server', () => {
@@ -25,7 +26,7 @@ describe('transport: legacy HTTP+SSE (2024-11-05) server', () => {
 
   it("'streamable-http' forced: connect fails with a clear error", async () => {
     const server = await startServer(cleanup, { kind: 'legacy-sse' });
-    const connection = createConnection(cleanup, server.url, { transport: 'streamable-http' });
+    const connection = createTransportUnderTest(cleanup, server.url, { transport: 'streamable-http' });
 
     await assert.rejects(connection.client.connect(connection.transport), (error: Error) => {
       // The status is kept for the connection layer, which turns it into "set transport to sse".

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { assertNoErrors, connect, requestsOf, startServer, useCleanup } from '../../support/mcpHarness';
+import { useCleanup } from '../../support/cleanup';
+import { assertNoErrors, connect, requestsOf, startServer } from '../../support/harness';
 import { waitFor } from '../../support/wait';
 
 const CANARY = 'Bearer canary-7f3a9c1e-do-not-log';

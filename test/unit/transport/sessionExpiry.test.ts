@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { TestServer } from '../../../src/demo/mcpTestServer';
-import { assertNoErrors, connect, Connection, FAST_RETRY, kinds, lifecycle, requestsOf, restartServer, startServer, useCleanup } from '../../support/mcpHarness';
+import { TestServer } from '../../fixtures/mcpServer';
+import { useCleanup } from '../../support/cleanup';
+import { assertNoErrors, connect, FAST_RETRY, kinds, lifecycle, problemText, requestsOf, restartServer, startServer, TransportUnderTest } from '../../support/harness';
 import { waitFor } from '../../support/wait';
 
 const NO_GET_ROUTE = { status: 404, contentType: 'text/html', body: '<h1>Cannot GET /mcp</h1>' };
@@ -9,7 +10,7 @@ function initializePosts(server: TestServer) {
   return requestsOf(server, 'POST').filter((request) => request.sessionId === undefined);
 }
 
-function assertReinitialisedOnce(connection: Connection, trigger: RegExp): void {
+function assertReinitialisedOnce(connection: TransportUnderTest, trigger: RegExp): void {
   assert.equal(connection.transport.reinitialisations, 1);
   const reinitialised = connection.eventsOf('session-reinitialised');
   assert.equal(reinitialised.length, 1, 'exactly one session-reinitialised event');
@@ -150,7 +151,7 @@ describe('transport: session expiry on the GET stream', () => {
         [3, true],
       ],
     );
-    assert.match(problems[0].reason, /500 Internal Server Error/);
+    assert.match(problemText(problems[0]), /500 Internal Server Error/);
     assert.equal(connection.transport.reinitialisations, 0);
     assert.deepEqual(connection.eventsOf('session-reinitialised'), []);
     const gets = requestsOf(server, 'GET');

@@ -1,4 +1,4 @@
-import { waitFor } from '../../support/wait';
+import { waitFor } from './wait';
 
 /** What keeps the event loop alive, counted by type (sockets, servers, timers, pipes…). */
 export function activeResources(): Record<string, number> {

@@ -1,42 +1,16 @@
 import assert from 'node:assert/strict';
-import { createServer, get as httpGet } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startTestServer, TestServer, TestServerOptions } from '../../src/demo/mcpTestServer';
+import { describeStreamProblem } from '../../src/connections/logLines';
+import { resolveEndpoint } from '../../src/transport/endpoint';
 import { TolerantTransport, TolerantTransportOptions } from '../../src/transport/tolerantTransport';
-import { TransportEvent } from '../../src/transport/types';
+import { StreamProblem, TransportEvent } from '../../src/transport/types';
+import { startTestServer, TestServer, TestServerOptions } from '../fixtures/mcpServer';
+import { Cleanup } from './cleanup';
+import { ioBarrier } from './net';
 
 type EventKind = TransportEvent['kind'];
 type EventOf<K extends EventKind> = Extract<TransportEvent, { kind: K }>;
-
-/** Things to undo after each test, newest first; failures in one do not stop the others. */
-export class Cleanup {
-  private readonly steps: (() => Promise<unknown> | unknown)[] = [];
-
-  add(step: () => Promise<unknown> | unknown): void {
-    this.steps.push(step);
-  }
-
-  async run(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length) throw errors[0];
-  }
-}
-
-/** A cleanup list that is run after every test of the enclosing `describe`. */
-export function useCleanup(): Cleanup {
-  const cleanup = new Cleanup();
-  afterEach(() => cleanup.run());
-  return cleanup;
-}
 
 export async function startServer(cleanup: Cleanup, options: TestServerOptions = {}): Promise<TestServer> {
   const server = await startTestServer(options);
@@ -53,26 +27,12 @@ export async function startServer(cleanup: Cleanup, options: TestServerOptions =
  */
 export async function restartServer(cleanup: Cleanup, server: TestServer, options: TestServerOptions = {}): Promise<TestServer> {
   await server.close();
-  await ioRoundTrip();
+  await ioBarrier();
   return startServer(cleanup, { ...options, port: server.port });
 }
 
-async function ioRoundTrip(): Promise<void> {
-  const probe = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = probe.address() as AddressInfo;
-    await new Promise<void>((resolve, reject) => {
-      httpGet({ host: '127.0.0.1', port, agent: false }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject);
-    });
-  } finally {
-    probe.closeAllConnections();
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-  }
-}
-
 /** An SDK `Client` over a `TolerantTransport`, with everything a user could observe collected. */
-export interface Connection {
+export interface TransportUnderTest {
   client: Client;
   transport: TolerantTransport;
   events: TransportEvent[];
@@ -88,21 +48,21 @@ export interface Connection {
   add(a: number, b: number): Promise<string>;
 }
 
-export type ConnectOptions = Partial<Omit<TolerantTransportOptions, 'url'>>;
+export type TransportOptions = Partial<Omit<TolerantTransportOptions, 'endpoint'>>;
 
 /** Creates the client and transport; `connect` is left to the caller (see `connect`). */
-export function createConnection(cleanup: Cleanup, url: string, options: ConnectOptions = {}): Connection {
-  const transport = new TolerantTransport({ server: 'test-server', url: new URL(url), ...options });
+export function createTransportUnderTest(cleanup: Cleanup, url: string, options: TransportOptions = {}): TransportUnderTest {
+  const transport = new TolerantTransport({ server: 'test-server', endpoint: resolveEndpoint(url), ...options });
   const client = new Client({ name: 'transport-tests', version: '1.0.0' });
-  const connection: Connection = {
+  const under: TransportUnderTest = {
     client,
     transport,
     events: [],
     clientErrors: [],
     transportErrors: [],
     toolListChanges: 0,
-    eventsOf: <K extends EventKind>(kind: K) => connection.events.filter((event): event is EventOf<K> => event.kind === kind),
-    errors: () => [...connection.transportErrors, ...connection.clientErrors],
+    eventsOf: <K extends EventKind>(kind: K) => under.events.filter((event): event is EventOf<K> => event.kind === kind),
+    errors: () => [...under.transportErrors, ...under.clientErrors],
     add: async (a, b) => {
       const result = await client.callTool({ name: 'add', arguments: { a, b } });
       const content = result.content as { type: string; text?: string }[];
@@ -110,35 +70,35 @@ export function createConnection(cleanup: Cleanup, url: string, options: Connect
       return content[0].text ?? '';
     },
   };
-  transport.onEvent((event) => connection.events.push(event));
-  transport.onerror = (error) => connection.transportErrors.push(error);
-  client.onerror = (error) => connection.clientErrors.push(error);
+  transport.onEvent((event) => under.events.push(event));
+  transport.onerror = (error) => under.transportErrors.push(error);
+  client.onerror = (error) => under.clientErrors.push(error);
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-    connection.toolListChanges++;
+    under.toolListChanges++;
   });
   cleanup.add(() => client.close());
-  return connection;
+  return under;
 }
 
-export async function connect(cleanup: Cleanup, url: string, options: ConnectOptions = {}): Promise<Connection> {
-  const connection = createConnection(cleanup, url, options);
-  await connection.client.connect(connection.transport);
-  return connection;
+export async function connect(cleanup: Cleanup, url: string, options: TransportOptions = {}): Promise<TransportUnderTest> {
+  const under = createTransportUnderTest(cleanup, url, options);
+  await under.client.connect(under.transport);
+  return under;
 }
 
 /** Everything the transport reported, without the wire trace. */
-export function lifecycle(connection: Connection): TransportEvent[] {
-  return connection.events.filter((event) => event.kind !== 'wire');
+export function lifecycle(under: TransportUnderTest): TransportEvent[] {
+  return under.events.filter((event) => event.kind !== 'wire');
 }
 
-export function kinds(connection: Connection): EventKind[] {
-  return lifecycle(connection).map((event) => event.kind);
+export function kinds(under: TransportUnderTest): EventKind[] {
+  return lifecycle(under).map((event) => event.kind);
 }
 
 /** Fails with the errors themselves, so a failing test says what reached the host. */
-export function assertNoErrors(connection: Connection): void {
+export function assertNoErrors(under: TransportUnderTest): void {
   assert.deepEqual(
-    connection.errors().map((error) => error.message),
+    under.errors().map((error) => error.message),
     [],
     'no error may reach client.onerror / transport.onerror',
   );
@@ -150,3 +110,8 @@ export function requestsOf(server: TestServer, method: string) {
 
 /** Small, fast GET retries so a test sees the whole retry-then-give-up cycle. */
 export const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 60, maxAttempts: 3 };
+
+/** The problem of a stream event as the log says it ("GET answered 500 Internal Server Error"). */
+export function problemText(event: { problem: StreamProblem }): string {
+  return describeStreamProblem(event.problem, (text) => text);
+}

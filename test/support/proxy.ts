@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, request as httpRequest, ServerResponse } from 'node:http';
-import { connect as netConnect, createServer as createNetServer, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readRequestBody as readBody, type TestServer } from '../../../src/demo/mcpTestServer';
-import type { Cleanup } from '../../unit/connections/support';
+import type { Socket } from 'node:net';
+import type { TestServer } from '../fixtures/mcpServer';
+import type { Cleanup } from './cleanup';
+import { readRequestBody as readBody } from './net';
 
 /** What the fault proxy answers instead of forwarding a request. */
 export type Fault =
@@ -29,9 +26,17 @@ export interface ProxiedRequest {
   faulted: boolean;
 }
 
-export interface FaultProxy {
+export interface Proxy {
   readonly url: string;
   readonly port: number;
+  /** Requests the `hold` option picked, waiting for `release()`, by JSON-RPC method. */
+  readonly held: string[];
+  /** Requests that reached the upstream and whose upstream answer has ended, by JSON-RPC method. */
+  readonly answered: string[];
+  /** Requests whose client went away (closed its connection) before the answer was written, by JSON-RPC method. */
+  readonly clientGone: string[];
+  /** Lets the held requests (and every later one) through. */
+  release(): void;
   /** The fault in force, and which requests it applies to; `undefined` forwards everything. */
   fault: Fault | undefined;
   faultWhen: (request: { method: string; rpc: string }) => boolean;
@@ -46,19 +51,29 @@ export interface FaultProxy {
 }
 
 /**
- * A proxy in front of a real MCP server (the SDK-based test server) that injects one fault into the
- * requests `faultWhen` picks, and forwards everything else untouched. Setting `fault` back to
- * `undefined` ends the fault.
+ * A proxy in front of a real MCP server (the SDK-based test server). It injects one fault into the
+ * requests `faultWhen` picks (setting `fault` back to `undefined` ends the fault), and holds back
+ * the requests `hold` picks until `release()` — which lets a test stop a connect at a known point,
+ * without timing. Everything else is forwarded untouched.
  */
-export async function startFaultProxy(cleanup: Cleanup, upstream: TestServer): Promise<FaultProxy> {
+export async function startProxy(cleanup: Cleanup, upstream: TestServer, options: { hold?: (rpcMethod: string) => boolean } = {}): Promise<Proxy> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const held: string[] = [];
+  const answered: string[] = [];
+  const clientGone: string[] = [];
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
   let connections = 0;
   let faultBytesWritten = 0;
   let abandoned = 0;
-  const proxy: FaultProxy = {
+  const proxy: Proxy = {
     url: '',
     port: 0,
+    held,
+    answered,
+    clientGone,
+    release: () => release(),
     fault: undefined,
     faultWhen: () => true,
     requests,
@@ -76,8 +91,14 @@ export async function startFaultProxy(cleanup: Cleanup, upstream: TestServer): P
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const { rpc, id } = rpcOf(body);
+    const { rpc, id } = messageOf(body);
     const method = req.method ?? '';
+    res.once('close', () => !res.writableFinished && clientGone.push(rpc || method));
+    if (options.hold?.(rpc || method)) {
+      held.push(rpc || method);
+      await gate;
+      held.splice(held.indexOf(rpc || method), 1);
+    }
     const fault = proxy.fault;
     const faulted = fault !== undefined && proxy.faultWhen({ method, rpc }) && appliesTo(fault, method);
     const entry: ProxiedRequest = { method, rpc, faulted };
@@ -89,7 +110,7 @@ export async function startFaultProxy(cleanup: Cleanup, upstream: TestServer): P
       entry.faulted = true;
       return true;
     };
-    if (!faulted) return forward(upstream, req, res, body, method === 'GET' ? cutGet : undefined);
+    if (!faulted) return forward(upstream, req, res, body, method === 'GET' ? cutGet : undefined, () => answered.push(rpc || method));
     switch (fault.kind) {
       case 'status':
         res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'text/plain' }).end(fault.body ?? '');
@@ -123,6 +144,7 @@ export async function startFaultProxy(cleanup: Cleanup, upstream: TestServer): P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const close = async () => {
+    release();
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
@@ -135,7 +157,7 @@ function appliesTo(fault: Fault, method: string): boolean {
   return fault.kind === 'cut-get-event' ? method === 'GET' : method === 'POST';
 }
 
-function forward(upstream: TestServer, req: IncomingMessage, res: ServerResponse, body: string, cutNow?: () => boolean): void {
+function forward(upstream: TestServer, req: IncomingMessage, res: ServerResponse, body: string, cutNow?: () => boolean, onAnswered?: () => void): void {
   const forwarded = httpRequest(
     { host: '127.0.0.1', port: upstream.port, path: req.url, method: req.method, headers: req.headers },
     (upstreamRes) => {
@@ -153,7 +175,10 @@ function forward(upstream: TestServer, req: IncomingMessage, res: ServerResponse
         }
         res.write(chunk);
       });
-      upstreamRes.on('end', () => !res.destroyed && res.end());
+      upstreamRes.on('end', () => {
+        onAnswered?.();
+        if (!res.destroyed) res.end();
+      });
       res.on('close', () => upstreamRes.destroy());
     },
   );
@@ -191,64 +216,7 @@ async function writeHuge(res: ServerResponse, id: unknown, bytes: number, sse: b
   return { bytes: written, complete: true };
 }
 
-export interface SilentServer {
-  readonly url: string;
-  readonly port: number;
-  /** TCP connections accepted so far. */
-  readonly connections: number;
-  /** Connections open right now. */
-  readonly open: number;
-  close(): Promise<void>;
-}
-
-/** Accepts TCP connections (the kernel completes the handshake) and never writes a byte. */
-export async function startSilentServer(cleanup: Cleanup, port = 0): Promise<SilentServer> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = createNetServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
-    socket.resume(); // read and drop whatever the client sends
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
-  const close = async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  cleanup.add(close);
-  return {
-    url: `http://127.0.0.1:${actual}/mcp`,
-    port: actual,
-    get connections() {
-      return connections;
-    },
-    get open() {
-      return sockets.size;
-    },
-    close,
-  };
-}
-
-/** A self-signed certificate for 127.0.0.1, made now with openssl (a temporary directory, removed at once). */
-export function selfSignedCertificate(): { key: string; cert: string; certPath: string; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-faults-tls-'));
-  const keyPath = join(dir, 'key.pem');
-  const certPath = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-    { stdio: 'ignore', timeout: 20_000 },
-  );
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath, dispose: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-function rpcOf(body: string): { rpc: string; id: unknown } {
+function messageOf(body: string): { rpc: string; id: unknown } {
   try {
     const message = JSON.parse(body) as { method?: string; id?: unknown };
     return { rpc: message.method ?? 'response', id: message.id ?? null };
@@ -257,85 +225,3 @@ function rpcOf(body: string): { rpc: string; id: unknown } {
   }
 }
 
-export interface HeldPort {
-  readonly url: string;
-  readonly port: number;
-  /** TCP connections accepted (on the held port). */
-  readonly connections: number;
-  /** From now on, new connections wait (accepted, not answered) instead of reaching the server. */
-  hold(): void;
-  /** Connections that waited now reach the server, as do new ones. */
-  release(): void;
-  close(): Promise<void>;
-}
-
-/**
- * A port that stays open while the server behind it restarts, as with systemd socket activation or
- * a reverse proxy: a connection made during the restart waits and then reaches the new server,
- * instead of being refused. Open connections end when the server's end of them does.
- */
-export async function startHeldPort(cleanup: Cleanup, targetPort: number, path = '/mcp'): Promise<HeldPort> {
-  let holding = false;
-  let connections = 0;
-  const waiting: Socket[] = [];
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
-  };
-  const pipeToServer = (client: Socket) => {
-    if (client.destroyed) return;
-    const upstream = netConnect(targetPort, '127.0.0.1');
-    track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    upstream.once('close', () => client.destroy());
-    client.once('close', () => upstream.destroy());
-    client.resume();
-  };
-  const server = createNetServer((client) => {
-    connections++;
-    track(client);
-    if (!holding) return pipeToServer(client);
-    client.pause();
-    waiting.push(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const close = async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  cleanup.add(close);
-  return {
-    url: `http://127.0.0.1:${port}${path}`,
-    port,
-    get connections() {
-      return connections;
-    },
-    hold: () => void (holding = true),
-    release: () => {
-      holding = false;
-      for (const client of waiting.splice(0)) pipeToServer(client);
-    },
-    close,
-  };
-}
-
-/**
- * One HTTP round trip to a throwaway server: by the time it completes, the client has processed
- * the closes that were already on the wire (its keep-alive connections to a server that just
- * stopped). An I/O barrier, not a timed wait (as in test/support/mcpHarness.ts's restartServer).
- */
-export async function ioBarrier(): Promise<void> {
-  const probe = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = probe.address() as AddressInfo;
-    await (await fetch(`http://127.0.0.1:${port}/`)).text();
-  } finally {
-    probe.closeAllConnections();
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-  }
-}

@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { resolve } from 'node:path';
-import { closedPort } from '../../unit/connections/support';
+import { closedPort } from './net';
 
-/** The repository root, from out/test/faults/support. */
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+/** The repository root, from out/test/support. */
+export const REPO_ROOT = resolve(__dirname, '../../..');
 const LOOPBACK_ONLY = resolve(REPO_ROOT, 'test/faults/servers/loopback-only.cjs');
 const SERVER_EVERYTHING = resolve(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 

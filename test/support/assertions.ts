@@ -12,3 +12,13 @@ export function assertSentenceNamingFix(text: string | undefined, fix: RegExp): 
   assert.ok(text.length <= 320, `short enough to read at a glance (${text.length} characters): ${text}`);
   assert.match(text, fix, `names the fix: ${text}`);
 }
+
+/** The error a promise rejects with, for assertions on it (fails if the promise resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  let rejected: unknown;
+  await assert.rejects(promise, (error) => {
+    rejected = error;
+    return true;
+  });
+  return rejected as Error;
+}

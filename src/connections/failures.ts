@@ -1,0 +1,81 @@
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { HeaderValueError } from '../config/headerValues';
+import { classifyFetchError, NetworkFailure } from '../transport/failures';
+import { SessionLostError } from '../transport/tolerantTransport';
+import { AnswerTooLargeError, BrokenAnswerData, InitializeRejectedError, SessionLossCause } from '../transport/types';
+
+/**
+ * What went wrong, as a kind: behaviour is decided on `kind`, and sentences are chosen by it at the
+ * edge (sentences.ts). `failureOf` is the one place that reads errors — the SDK's included — to
+ * tell them apart; nothing else compares error or sentence text.
+ */
+export type Failure =
+  | { kind: 'network'; failure: NetworkFailure }
+  /** Our own bound on a connect. */
+  | { kind: 'connect-timeout'; seconds: number }
+  /** The SDK gave up waiting for the answer to a request (not an error the server sent). */
+  | { kind: 'request-timeout'; seconds: number }
+  /** The server answered with an HTTP error; `detail` is its words (body or reason phrase), untrusted. */
+  | { kind: 'http'; status: number; detail: string; redirectTarget?: string }
+  /** The initialize POST was refused, and the legacy SSE transport failed too. */
+  | { kind: 'initialize-rejected'; status: number }
+  | { kind: 'unexpected-content-type'; contentType: string }
+  | { kind: 'not-json' }
+  | { kind: 'not-json-rpc' }
+  | { kind: 'broken-answer'; data: BrokenAnswerData }
+  /** A JSON-RPC error the server sent; `message` is its words, untrusted. */
+  | { kind: 'mcp-error'; code: number; message: string }
+  | { kind: 'session-lost'; cause: SessionLossCause }
+  /** Our own sentence about the configuration (an invalid entry, a missing secret). */
+  | { kind: 'config'; problem: string }
+  | { kind: 'disabled' }
+  | { kind: 'untrusted' }
+  | { kind: 'not-connected' }
+  | { kind: 'other'; message: string };
+
+export class ConnectTimeoutError extends Error {
+  constructor(readonly seconds: number) {
+    super(`No answer within ${seconds} s`);
+    this.name = 'ConnectTimeoutError';
+  }
+}
+
+/** A failure that is already a kind (raised by the connection model itself). */
+export class FailureError extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.kind);
+    this.name = 'FailureError';
+  }
+}
+
+export function failureOf(error: unknown): Failure {
+  if (error instanceof FailureError) return error.failure;
+  if (error instanceof ConnectTimeoutError) return { kind: 'connect-timeout', seconds: error.seconds };
+  if (error instanceof HeaderValueError) return { kind: 'config', problem: error.message };
+  if (error instanceof InitializeRejectedError) return { kind: 'initialize-rejected', status: error.status };
+  if (error instanceof SessionLostError) return { kind: 'session-lost', cause: { kind: 'reinitialise-failed', detail: error.cause } };
+  if (error instanceof AnswerTooLargeError) return { kind: 'broken-answer', data: { brokenAnswer: 'too-large', limitBytes: error.limitBytes } };
+  if (error instanceof StreamableHTTPError) {
+    if (typeof error.code === 'number' && error.code > 0) return httpFailure(error.code, error.message);
+    const contentType = /^Streamable HTTP error: Unexpected content type: (.*)$/.exec(error.message)?.[1];
+    if (contentType !== undefined) return { kind: 'unexpected-content-type', contentType: contentType.trim() || 'none' };
+  }
+  if (error instanceof McpError) {
+    const data = error.data as { timeout?: unknown; brokenAnswer?: unknown } | undefined;
+    if (error.code === ErrorCode.RequestTimeout && typeof data?.timeout === 'number') return { kind: 'request-timeout', seconds: data.timeout / 1000 };
+    if (typeof data?.brokenAnswer === 'string') return { kind: 'broken-answer', data: data as BrokenAnswerData };
+    return { kind: 'mcp-error', code: error.code, message: error.message };
+  }
+  if (error instanceof SyntaxError && /JSON/.test(error.message)) return { kind: 'not-json' };
+  if (error instanceof Error && error.name === 'ZodError') return { kind: 'not-json-rpc' };
+  const network = classifyFetchError(error);
+  return network.kind === 'other' ? { kind: 'other', message: network.message } : { kind: 'network', failure: network };
+}
+
+/** "Streamable HTTP error: Error POSTing to endpoint: <body>" → the status, the server's words, a redirect target. */
+function httpFailure(status: number, message: string): Failure {
+  const detail = message.replace(/^Streamable HTTP error: (Error POSTing to endpoint: |Failed to open SSE stream: )?/, '');
+  const redirectTarget = status >= 300 && status < 400 ? (/Redirect to (\S+) not followed/.exec(detail)?.[1] ?? /try (\S+) instead/.exec(detail)?.[1]) : undefined;
+  return { kind: 'http', status, detail, redirectTarget };
+}

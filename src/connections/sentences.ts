@@ -1,0 +1,123 @@
+import { capitalise } from '../common/text';
+import { classifyFetchError, describeNetworkFailure, NetworkFailure } from '../transport/failures';
+import { formatMegabytes, SessionLossCause } from '../transport/types';
+import type { Failure } from './failures';
+
+/** Where a sentence is said: the server's address, and how untrusted text is made safe to show. */
+export interface SentenceContext {
+  /** host:port of the server. */
+  host: string;
+  /** The URL as it may be shown. */
+  displayUrl: string;
+  /** Untrusted text (a server's words) made safe to show — redacted while whole, then shortened to `max`. */
+  shown: (text: string, max: number) => string;
+}
+
+/**
+ * One plain sentence for a failure to connect or to talk to a server: what happened and what to
+ * do. The caller adds the server name where the surface needs it.
+ */
+export function sentenceFor(failure: Failure, context: SentenceContext): string {
+  const { host, shown } = context;
+  switch (failure.kind) {
+    case 'connect-timeout':
+      return `No answer from ${host} within ${failure.seconds} s — check that the server is running, or raise "timeoutSeconds".`;
+    case 'request-timeout':
+      return `No answer from ${host} within ${failure.seconds} s — check that the server is running, or raise "timeoutSeconds".`;
+    case 'http':
+      return statusSentence(failure.status, failure.detail, failure.redirectTarget, context);
+    case 'initialize-rejected':
+      return statusSentence(failure.status, '', undefined, context);
+    case 'unexpected-content-type':
+      return `The server answered with content type "${shown(failure.contentType, 60)}" instead of JSON or an event stream — check that "url" points at the server's MCP endpoint.`;
+    case 'not-json':
+      return `The server's answer was not JSON — check that "url" points at the server's MCP endpoint.`;
+    case 'not-json-rpc':
+      return `The server's answer was not a JSON-RPC message — check that "url" points at the server's MCP endpoint.`;
+    case 'broken-answer': {
+      const { data } = failure;
+      if (data.brokenAnswer === 'too-large') {
+        return `The server's answer exceeded ${formatMegabytes(data.limitBytes)} and was not read — ask for less data (narrower arguments, paging), or check the server.`;
+      }
+      if (data.brokenAnswer === 'cut') return `The server broke off its answer (${shown(describeNetworkFailure(data.failure), 80)}) — check the server's logs, then try again.`;
+      return `The server ended its answer without answering the request — check that "url" points at the server's MCP endpoint, and the server's logs.`;
+    }
+    case 'mcp-error':
+      return `The server answered with an MCP error: ${shown(failure.message, 160)}`;
+    case 'session-lost':
+      return `The server ended the session and a new one could not be started: ${lossDetail(failure.cause, context)}.`;
+    case 'config':
+      return failure.problem;
+    case 'disabled':
+      return 'The server is disabled — set "enabled": true to connect it.';
+    case 'untrusted':
+      return 'The server is defined in workspace settings, and this workspace is not trusted — trust the workspace to connect it.';
+    case 'not-connected':
+      return 'The server is not connected.';
+    case 'network':
+      return networkSentence(failure.failure, context);
+    case 'other':
+      return capitalise(shown(failure.message, 200).replace(/\.$/, '')) + '.';
+  }
+}
+
+/** The drop reason a reconnecting state shows: short, lower-case ("connection refused"). */
+export function dropReason(failure: Failure, context: SentenceContext): string {
+  if (failure.kind === 'network') return describeNetworkFailure(failure.failure);
+  if (failure.kind === 'session-lost') return lossDetail(failure.cause, context);
+  return sentenceFor(failure, context);
+}
+
+function networkSentence(failure: NetworkFailure, { host, shown }: SentenceContext): string {
+  switch (failure.kind) {
+    case 'refused':
+      return `Connection refused by ${host} — is the server running?`;
+    case 'dns':
+      return `The host ${host} was not found — check the URL.`;
+    case 'reset':
+      return `${host} closed the connection unexpectedly — check that the server is running and that the URL points at an MCP server.`;
+    case 'tls':
+      return `The server's TLS certificate is not trusted (${failure.code}) — use a certificate from a trusted authority, or add its CA with NODE_EXTRA_CA_CERTS.`;
+    default:
+      return capitalise(shown(describeNetworkFailure(failure), 200).replace(/\.$/, '')) + '.';
+  }
+}
+
+function lossDetail(cause: SessionLossCause, context: SentenceContext): string {
+  switch (cause.kind) {
+    case 'network':
+      return describeNetworkFailure(cause.failure);
+    case 'reinitialise-failed': {
+      const failure = classifyFetchError(cause.detail);
+      return failure.kind === 'other' ? context.shown(failure.message, 160) : describeNetworkFailure(failure);
+    }
+    case 'legacy-stream-ended':
+      if (cause.failure) return `the SSE stream broke: ${describeNetworkFailure(cause.failure)}`;
+      return cause.detail ? `the SSE stream broke: ${context.shown(cause.detail, 160)}` : 'the server closed the SSE stream';
+  }
+}
+
+function statusSentence(status: number, detail: string, redirectTarget: string | undefined, { host, displayUrl, shown }: SentenceContext): string {
+  const said = detail && !/^\s*$/.test(detail) ? ` (${shown(detail, 120)})` : '';
+  switch (status) {
+    case 401:
+      return `The server requires authentication (HTTP 401) — add an "Authorization" header to this server's "headers".`;
+    case 403:
+      return `The server refused access (HTTP 403) — check the token in this server's "headers".`;
+    case 404:
+      return `No MCP endpoint at ${displayUrl} (HTTP 404) — check the path (often /mcp).`;
+    case 405:
+      return `The URL does not accept MCP requests (HTTP 405) — check the path, or set "transport" to "sse" for a legacy server.`;
+    case 406:
+      return `The server refused the request's Accept header (HTTP 406)${said} — it may not be an MCP server.`;
+    case 400:
+      return `The server rejected the request as bad (HTTP 400)${said}.`;
+  }
+  if (status >= 500) return `The server failed with HTTP ${status}${said} — check the server's logs.`;
+  if (redirectTarget) {
+    // The SDK follows redirects only within the configured origin, so headers never leave it.
+    const target = shown(redirectTarget, 200);
+    return `The server redirected (HTTP ${status}) to ${target}, another origin, which is not followed so that headers stay with ${host} — if you trust it, set "url" to ${target}.`;
+  }
+  return `The server answered HTTP ${status}${said}.`;
+}

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import type { Logger } from './common/logger';
+import type { ConnectionManager } from './connections/connectionManager';
+import type { ServersTreeProvider, TreeNode } from './views/serversTree';
+
+const KEPT_LINES = 2000;
+
+export interface NodeSnapshot {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  icon?: string;
+  children: NodeSnapshot[];
+}
+
+/** Keeps what the user was shown — output channel lines, notifications — for the integration tests. */
+export function createRecorder() {
+  const lines: string[] = [];
+  const notifications: { level: string; message: string }[] = [];
+  const keep = (line: string) => {
+    lines.push(line);
+    if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
+  };
+  return {
+    lines,
+    notifications,
+    /** The logger that also keeps every line at info level and above. */
+    logger: (logger: Logger): Logger => ({
+      ...logger,
+      info: (m) => (keep(`[info] ${m}`), logger.info(m)),
+      warn: (m) => (keep(`[warning] ${m}`), logger.warn(m)),
+      error: (m) => (keep(`[error] ${m}`), logger.error(m)),
+    }),
+    notified: (level: string, message: string) => void notifications.push({ level, message }),
+  };
+}
+
+/**
+ * What the extension hands its integration tests (the value `activate` returns): what the user
+ * would see — the output channel's lines, the notifications, the tree as its provider draws it.
+ */
+export function createTestApi(recorder: ReturnType<typeof createRecorder>, options: { activationMs: number; manager: ConnectionManager; tree: ServersTreeProvider; logUri: vscode.Uri }) {
+  return {
+    activationMs: options.activationMs,
+    manager: options.manager,
+    /** The lines written to the output channel at info level and above. */
+    logLines: () => [...recorder.lines],
+    /** Every notification shown (errors, warnings, information), in order. */
+    notifications: () => [...recorder.notifications],
+    /** The error notifications' messages, in order. */
+    errorsShown: () => recorder.notifications.filter((n) => n.level === 'error').map((n) => n.message),
+    /** Where this extension's logs go; the output channel's file is under the same logs folder. */
+    logUri: options.logUri,
+    /** What the tree shows, read from the TreeItems its provider makes. */
+    treeSnapshot: () => snapshot(options.tree),
+  };
+}
+
+export type TestApi = ReturnType<typeof createTestApi>;
+
+function snapshot(tree: ServersTreeProvider): NodeSnapshot[] {
+  const walk = (node: TreeNode): NodeSnapshot => {
+    const item = tree.getTreeItem(node);
+    return {
+      label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+      description: typeof item.description === 'string' ? item.description : undefined,
+      tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip,
+      contextValue: item.contextValue,
+      icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+      children: tree.getChildren(node).map(walk),
+    };
+  };
+  return tree.getChildren().map(walk);
+}
