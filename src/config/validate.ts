@@ -4,7 +4,7 @@ import { Endpoint, resolveEndpoint } from '../transport/endpoint';
 import { GET_FALLBACK_STATUSES, MAX_HEADER_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from './limits';
 import { DEFAULT_GLOBAL_SETTINGS, GlobalSettings, ServerEntry, ServerScope } from './serverConfig';
 
-const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds'];
+export const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds'];
 /** The characters RFC 9110 allows in a header name (a "token"). */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

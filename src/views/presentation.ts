@@ -1,5 +1,12 @@
-import type { Connection } from '../connections/connection';
 import { ConnectionState, describeState, lastErrorOf } from '../connections/state';
+
+/** What a server's look is made from (a Connection has all of it). */
+export interface PresentedServer {
+  readonly name: string;
+  readonly displayUrl: string | undefined;
+  readonly state: ConnectionState;
+  readonly entry: { readonly warnings: readonly string[] };
+}
 
 /** How one server looks in the tree; plain data, so it is the same in tests and in the view. */
 export interface ServerPresentation {
@@ -10,7 +17,7 @@ export interface ServerPresentation {
   tooltip: string;
 }
 
-export function presentServer(connection: Connection): ServerPresentation {
+export function presentServer(connection: PresentedServer): ServerPresentation {
   const state = connection.state;
   const description = describeState(state);
   const untrusted = state.kind === 'disconnected' && state.blocked === 'untrusted';
@@ -37,7 +44,7 @@ function iconFor(state: ConnectionState): ServerPresentation['icon'] {
 }
 
 /** Markdown. Never shows header values: only the URL (without credentials) and what the server said. */
-function tooltipFor(connection: Connection, description: string): string {
+function tooltipFor(connection: PresentedServer, description: string): string {
   const lines = [`**${escape(connection.name)}** — ${escape(description)}`, ''];
   const row = (label: string, value: string | undefined) => value && lines.push(`${label}: ${value}  `);
   row('URL', connection.displayUrl && `\`${connection.displayUrl}\``);

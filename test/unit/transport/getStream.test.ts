@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { nextMode, StreamOutcome } from '../../../src/transport/getStream';
+import type { StreamMode } from '../../../src/transport/types';
 import { GetBehaviour } from '../../fixtures/mcpServer';
 import { useCleanup } from '../../support/cleanup';
 import { assertNoErrors, connect, FAST_RETRY, kinds, problemText, requestsOf, restartServer, startServer } from '../../support/harness';
@@ -139,5 +141,21 @@ describe('transport: one GET stream per session', () => {
     assert.equal(server.maxConcurrentGetsPerSession, 1);
     assert.equal(server.openGets, 1, 'exactly one stream open now');
     assertNoErrors(connection);
+  });
+});
+
+describe('transport: the GET stream mode rule', () => {
+  it('nextMode: opened → streaming; no stream or given up → post-only; a problem keeps an open stream streaming', () => {
+    const table: [StreamMode, StreamOutcome, StreamMode][] = [
+      ['pending', 'opened', 'streaming'],
+      ['post-only', 'opened', 'streaming'],
+      ['pending', 'no-stream', 'post-only'],
+      ['streaming', 'no-stream', 'post-only'],
+      ['pending', 'problem', 'post-only'],
+      ['streaming', 'problem', 'streaming'],
+      ['post-only', 'problem', 'post-only'],
+      ['streaming', 'given-up', 'post-only'],
+    ];
+    for (const [mode, outcome, next] of table) assert.equal(nextMode(mode, outcome), next, `${mode} + ${outcome}`);
   });
 });

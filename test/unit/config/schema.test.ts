@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GET_FALLBACK_STATUSES, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from '../../../src/config/limits';
+import { KNOWN_KEYS } from '../../../src/config/validate';
+import { TRANSPORT_KINDS } from '../../../src/transport/defaults';
+
+/** package.json's contributed settings schema, which VS Code reads, states the same defaults and ranges. */
+const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
+const properties = manifest.contributes.configuration.properties;
+const server = properties['mcpConnections.servers'].additionalProperties.properties;
+
+describe('settings schema in package.json, held against the code', () => {
+  it('every server key the validator knows, and no other', () => {
+    assert.deepEqual(Object.keys(server).sort(), [...KNOWN_KEYS].sort());
+  });
+
+  it('transport names and default', () => {
+    assert.deepEqual(server.transport.enum, [...TRANSPORT_KINDS]);
+    assert.equal(server.transport.default, 'auto');
+  });
+
+  it('timeoutSeconds: default and range', () => {
+    assert.deepEqual([server.timeoutSeconds.default, server.timeoutSeconds.minimum, server.timeoutSeconds.maximum], [TIMEOUT_SECONDS.default, TIMEOUT_SECONDS.minimum, TIMEOUT_SECONDS.maximum]);
+  });
+
+  it('url: no longer than the validator allows', () => {
+    assert.equal(server.url.maxLength, MAX_URL_LENGTH);
+  });
+
+  it('getFallbackStatuses: default and the range of its items', () => {
+    const statuses = properties['mcpConnections.getFallbackStatuses'];
+    assert.deepEqual(statuses.default, [...GET_FALLBACK_STATUSES.default]);
+    assert.deepEqual([statuses.items.minimum, statuses.items.maximum], [GET_FALLBACK_STATUSES.minimum, GET_FALLBACK_STATUSES.maximum]);
+  });
+
+  it('reconnect.*: defaults and ranges', () => {
+    for (const key of Object.keys(RECONNECT) as (keyof typeof RECONNECT)[]) {
+      const setting = properties[`mcpConnections.reconnect.${key}`];
+      assert.deepEqual([setting.default, setting.minimum, setting.maximum], [RECONNECT[key].default, RECONNECT[key].minimum, RECONNECT[key].maximum], key);
+    }
+  });
+});

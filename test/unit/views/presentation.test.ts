@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import type { ConnectedState, ConnectionState } from '../../../src/connections/state';
+import { presentServer } from '../../../src/views/presentation';
+
+const connected: ConnectedState = {
+  kind: 'connected',
+  mode: 'post-only',
+  getFallback: { status: 404, statusText: 'Not Found', bodyExcerpt: 'Cannot GET /mcp', time: new Date(2026, 0, 1, 12, 0, 0) },
+  session: { id: '0123456789abcdef', protocolVersion: '2025-11-25', reinitialisations: 2 },
+  server: { name: 'docs*server', version: '1.0' },
+  capabilities: { tools: true, resources: false, prompts: false, logging: false },
+  tools: [],
+  resources: [],
+  prompts: [],
+};
+
+const server = (state: ConnectionState, warnings: string[] = []) => ({ name: 'docs', displayUrl: 'https://example.com/mcp', state, entry: { warnings } });
+
+describe('presentation: how a server looks in the tree', () => {
+  const rows: [ConnectionState, string, string, string][] = [
+    [connected, 'connected · POST-only (GET 404)', 'pass-filled', 'server:connected'],
+    [{ ...connected, mode: 'streaming', getFallback: undefined }, 'connected · streaming', 'pass-filled', 'server:connected'],
+    [{ ...connected, mode: 'legacy-sse', getFallback: undefined }, 'connected · legacy SSE', 'pass-filled', 'server:connected'],
+    [{ kind: 'connecting' }, 'connecting…', 'sync~spin', 'server:connecting'],
+    [{ kind: 'reconnecting', attempt: 2, maxAttempts: 5, reason: 'connection refused' }, 'reconnecting 2/5', 'sync~spin', 'server:reconnecting'],
+    [{ kind: 'disconnected' }, 'disconnected', 'debug-disconnect', 'server:disconnected'],
+    [{ kind: 'disconnected', blocked: 'disabled' }, 'disabled', 'circle-slash', 'server:disconnected'],
+    [{ kind: 'disconnected', blocked: 'untrusted' }, 'disconnected · workspace not trusted', 'debug-disconnect', 'server:disconnected:untrusted'],
+    [{ kind: 'error', reason: 'Connection refused.' }, 'error: Connection refused.', 'error', 'server:error'],
+  ];
+  for (const [state, description, icon, contextValue] of rows) {
+    it(description, () => {
+      const look = presentServer(server(state));
+      assert.equal(look.description, description);
+      assert.equal(look.icon.id, icon);
+      assert.equal(look.contextValue, contextValue);
+    });
+  }
+
+  it('the tooltip: URL, mode, session (shortened), protocol, server, last GET fallback, re-initialisations, warnings — Markdown escaped', () => {
+    const tooltip = presentServer(server(connected, ['Unknown setting "x" is ignored.'])).tooltip.split('\n');
+    assert.deepEqual(tooltip, [
+      '**docs** — connected · POST-only (GET 404)',
+      '',
+      'URL: `https://example.com/mcp`  ',
+      'Mode: POST-only  ',
+      'Session: `01234567…`  ',
+      'Protocol: 2025-11-25  ',
+      'Server: docs\\*server 1.0  ',
+      `Last GET fallback: HTTP 404 Not Found at ${connected.getFallback!.time.toLocaleTimeString()} — "Cannot GET /mcp"  `,
+      'Session re-initialised: 2×  ',
+      'Warning: Unknown setting "x" is ignored.  ',
+    ]);
+  });
+
+  it('the tooltip of a failed server names the last error', () => {
+    assert.match(presentServer(server({ kind: 'reconnecting', attempt: 1, maxAttempts: 5, reason: 'connection refused' })).tooltip, /Last error: Connection lost: connection refused/);
+  });
+});
