@@ -1,11 +1,16 @@
-// Bundles the extension and the command line, each into one file.
-// `node esbuild.mjs` builds minified bundles (what ships); `--dev` keeps them readable with source maps.
+// Bundles the extension, the command line and the demo servers, each into one file.
+//   node esbuild.mjs             minified bundles (what ships)
+//   node esbuild.mjs --dev       readable, with source maps
+//   node esbuild.mjs --watch     rebuild on change, and type-check with tsc --watch (the F5 loop; implies --dev)
+//   node esbuild.mjs --extension only the extension bundle (what `vsce package` needs)
 // Importing this module builds nothing: bench/ reuses `extensionBuild` to weigh the bundle.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
-const dev = process.argv.includes('--dev');
+const watch = process.argv.includes('--watch');
+const dev = watch || process.argv.includes('--dev');
 export const common = {
   bundle: true,
   platform: 'node',
@@ -51,11 +56,19 @@ export const extensionBuild = {
   plugins: [withoutToolOutputValidation],
 };
 
+const builds = [
+  extensionBuild,
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The demo servers for `npm start` and the UI test; not part of the extension.
+  { ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' },
+];
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await Promise.all([
-    esbuild.build(extensionBuild),
-    esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
-    // The demo servers for `npm start` and the UI test; not part of the extension.
-    esbuild.build({ ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' }),
-  ]);
+  const wanted = process.argv.includes('--extension') ? [extensionBuild] : builds;
+  if (watch) {
+    for (const options of wanted) await (await esbuild.context({ ...options, logLevel: 'info' })).watch();
+    spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit', '--watch', '--preserveWatchOutput'], { stdio: 'inherit' });
+  } else {
+    await Promise.all(wanted.map((options) => esbuild.build(options)));
+  }
 }

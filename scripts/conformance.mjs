@@ -85,13 +85,13 @@ function run(command, args, { env = process.env, timeoutMs } = {}) {
 }
 
 // ---- compile the client ------------------------------------------------------------------------------
-// Only client.ts and what it imports, with the project's tsconfig.test.json settings (emits to out/):
+// Only client.ts and what it imports, with the project's tsconfig.json settings (emits to out/):
 // the conformance run must not depend on unrelated files that other work may have half-finished.
 function compileClient() {
   const require = createRequire(import.meta.url);
   const ts = require('typescript');
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.test.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  if (!parsed) die('cannot read tsconfig.test.json');
+  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!parsed) die('cannot read tsconfig.json');
   const program = ts.createProgram([clientSource], { ...parsed.options, noEmit: false });
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...program.emit().diagnostics];
   if (diagnostics.length > 0) {

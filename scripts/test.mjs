@@ -2,11 +2,12 @@
 // `npm test`: every suite, in order, from a fresh clone after `npm ci`. Installs the heavy tools it
 // needs (cached outside the repo), streams each suite's output, then prints a summary and one closing
 // line "Total: N passed, N failed". Exit code non-zero if anything failed.
-//   node scripts/test.mjs [unit|faults|conformance|integration|ui …]   runs only the named stages
+//   node scripts/test.mjs [lint|unit|faults|conformance|integration|ui …]   runs only the named stages
 import { spawn } from 'node:child_process';
 
 const STAGES = {
-  build: { title: 'build', command: 'node esbuild.mjs && npx tsc -p tsconfig.test.json', counts: false },
+  build: { title: 'build', command: 'node esbuild.mjs && npx tsc -p .', counts: false },
+  lint: { title: 'lint (typescript-eslint)', command: 'npx eslint .', counts: false },
   unit: { title: 'unit (transport, connections, config, CLI)', command: 'npx mocha --reporter spec', counts: true },
   faults: { title: 'faults (real servers on loopback: restarts, outages, bad answers, scale, leaks)', command: "npx mocha --no-config --timeout 60000 'out/test/faults/**/*.test.js'", counts: true },
   conformance: { title: 'official MCP conformance suite', command: 'bash scripts/install-tools.sh conformance && node scripts/conformance.mjs', counts: true },

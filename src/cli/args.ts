@@ -4,6 +4,7 @@ import { COMMAND_LINE_SUBJECTS, listOf, validateServer } from '../config/validat
 import { TRANSPORT_KINDS } from '../transport/defaults';
 
 export const USAGE = `Usage:
+  mcp-connections --version
   mcp-connections probe <url> [--header "Name: value"]… [--transport ${TRANSPORT_KINDS.join('|')}] [--timeout <s>] [--json] [--verbose]
   mcp-connections call <url> <tool> [--args <json>] [--header "Name: value"]… [--transport …] [--timeout <s>] [--json] [--verbose]`;
 
@@ -20,7 +21,7 @@ export interface CliCommand {
 export class UsageError extends Error {}
 
 /** Parses argv (without node and script); throws UsageError with a sentence naming the fix. */
-export function parseCommandLine(argv: string[]): CliCommand | 'help' {
+export function parseCommandLine(argv: string[]): CliCommand | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -34,6 +35,7 @@ export function parseCommandLine(argv: string[]): CliCommand | 'help' {
         json: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
       },
     });
   } catch (error) {
@@ -41,6 +43,7 @@ export function parseCommandLine(argv: string[]): CliCommand | 'help' {
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return 'help';
+  if (values.version) return 'version';
   const [command, url, tool, ...extra] = positionals;
   if (command !== 'probe' && command !== 'call') {
     throw new UsageError(command ? `Unknown command "${command}" — use probe or call.` : 'Name a command: probe or call.');

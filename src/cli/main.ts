@@ -1,6 +1,6 @@
 import { USAGE, UsageError, parseCommandLine } from './args';
 import { formatReport } from './format';
-import { runCommand } from './run';
+import { CLI_VERSION, runCommand } from './run';
 
 /** Exit codes: 0 connected (and the call succeeded), 1 failed, 2 usage error. */
 async function main(argv: string[]): Promise<number> {
@@ -14,6 +14,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === 'version') {
+    process.stdout.write(`mcp-connections ${CLI_VERSION}\n`);
     return 0;
   }
   const report = await runCommand(command, (line) => process.stderr.write(`${line}\n`));

@@ -4,7 +4,7 @@
 //   1. test/integration/suite — everything but trust, in a trusted workspace;
 //   2. test/integration/trust — in an untrusted workspace; when the suite asks (by writing a signal
 //      file), this launcher trusts the workspace through the UI, as a user would (Manage → Trust).
-// Needs `node esbuild.mjs` and `npx tsc -p tsconfig.test.json` first (npm test does both) and the tools
+// Needs `node esbuild.mjs` and `npx tsc -p .` first (npm test does both) and the tools
 // from scripts/install-tools.sh. MCP_TEST_GREP=<pattern> runs only matching tests.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -120,10 +120,11 @@ export async function startPlainServer(
   answer: (req: IncomingMessage, res: ServerResponse, body: string) => void = () => undefined,
 ): Promise<PlainServer> {
   const requests: PlainServer['requests'] = [];
-  const server = createServer(async (req, res) => {
-    const body = await readRequestBody(req);
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-    answer(req, res, body);
+  const server = createServer((req, res) => {
+    void readRequestBody(req).then((body) => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      answer(req, res, body);
+    });
   });
   const port = await listen(server);
   const close = () => closeServer(server);

@@ -89,7 +89,8 @@ export async function startProxy(cleanup: Cleanup, upstream: TestServer, options
     close: async () => undefined,
   };
 
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void handle(req, res));
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const { rpc, id } = messageOf(body);
     const method = req.method ?? '';
@@ -135,7 +136,7 @@ export async function startProxy(cleanup: Cleanup, upstream: TestServer, options
       case 'cut-get-event':
         return forward(upstream, req, res, body, cutGet);
     }
-  });
+  }
   server.on('connection', (socket) => {
     connections++;
     sockets.add(socket);

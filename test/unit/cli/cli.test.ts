@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { useCleanup } from '../../support/cleanup';
@@ -242,7 +243,14 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
     it('--help prints the usage and exits 0', async () => {
       const run = await runCli(['--help']);
       assert.equal(run.code, 0);
-      assert.match(run.stdout, /^Usage:\n {2}mcp-connections probe <url>/);
+      assert.match(run.stdout, /^Usage:\n {2}mcp-connections --version\n {2}mcp-connections probe <url>/);
+    });
+
+    it('--version prints the version from package.json and exits 0', async () => {
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      const run = await runCli(['--version']);
+      assert.equal(run.code, 0);
+      assert.equal(run.stdout, `mcp-connections ${version}\n`);
     });
   });
 
