@@ -7,6 +7,7 @@ import { startServer } from '../support/harness';
 import { ioBarrier } from '../support/net';
 import { Fault, startProxy } from '../support/proxy';
 import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
+import { collector } from '../support/resources';
 
 const MB = 1024 * 1024;
 const MCP_ENDPOINT = /check that "url" points at the server's MCP endpoint/;
@@ -187,7 +188,7 @@ describe('faults: bad answers', function () {
       proxy.faultWhen = ({ rpc }) => rpc === 'tools/call';
       const requestsBefore = client.counter.calls.length;
 
-      global.gc?.();
+      collector()();
       const before = process.memoryUsage();
       let peakRss = before.rss;
       let peakHeap = before.heapUsed + before.arrayBuffers;

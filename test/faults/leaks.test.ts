@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Logger } from '../../src/common/logger';
 import { createHeaderSource } from '../../src/config/headerValues';
 import { ConnectCancelledError, Connection } from '../../src/connections/connection';
@@ -9,7 +7,7 @@ import { Cleanup, useCleanup } from '../support/cleanup';
 import { FAULT_SETTINGS, callText, countingFetch, entry } from '../support/connections';
 import { startServerFarm } from '../support/published';
 import { assertNoUnhandledRejections, record, unhandledRejectionCount } from '../support/report';
-import { activeResources, beyond, describeCounts, processListeners, settleToBaseline } from '../support/resources';
+import { activeResources, beyond, collector, describeCounts, processListeners, settleToBaseline } from '../support/resources';
 
 const CYCLES = Number(process.env.MCP_FAULTS_CYCLES ?? 1000);
 const TOGGLES = 300;
@@ -23,12 +21,6 @@ function countingLogger(): Logger & { lines: number; errors: string[] } {
     logger.errors.push(message);
   };
   return logger;
-}
-
-/** The garbage collector, made reachable for a heap measurement. */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
 
 /**

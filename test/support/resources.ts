@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { waitFor } from './wait';
 
 /** What keeps the event loop alive, counted by type (sockets, servers, timers, pipes…). */
@@ -37,4 +39,10 @@ export async function settleToBaseline(baseline: Record<string, number>, what: s
     throw new Error(`${what}: still open beyond the baseline after ${timeoutMs} ms: ${describeCounts(beyond(baseline, activeResources()))}`);
   });
   return Date.now() - started;
+}
+
+/** The garbage collector, made reachable for a heap measurement (the suite runs without --expose-gc). */
+export function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
