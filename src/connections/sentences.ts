@@ -40,6 +40,7 @@ export function sentenceFor(failure: Failure, context: SentenceContext): string 
         return `The server's answer exceeded ${formatMegabytes(data.limitBytes)} and was not read — ask for less data (narrower arguments, paging), or check the server.`;
       }
       if (data.brokenAnswer === 'cut') return `The server broke off its answer (${shown(describeNetworkFailure(data.failure), 80)}) — check the server's logs, then try again.`;
+      if (data.brokenAnswer === 'stalled') return `The server kept breaking off its answer (${data.resumes} resumes brought nothing new) — check the server's logs, then try again.`;
       return `The server ended its answer without answering the request — check that "url" points at the server's MCP endpoint, and the server's logs.`;
     }
     case 'mcp-error':

@@ -5,18 +5,18 @@ import { AnswerTooLargeError } from './types';
  * Passes an answer body through with two guards. Size: more than `maxBytes` in a JSON body, or in
  * one SSE event, stops the download (the SDK would otherwise hold the whole answer in memory).
  * Ends: `onEnd` hears how the body ended — cleanly, in an error, or over the limit — and whether an
- * SSE event id had arrived (then the SDK resumes a broken stream itself); for an error it decides
+ * SSE event id had arrived, and which (then the SDK resumes a broken stream itself); for an error it decides
  * whether the reader sees the error (`'error'`) or a clean end (`'close'`).
  */
 export function guardAnswer(
   body: ReadableStream<Uint8Array>,
-  options: { maxBytes: number; sse: boolean; onEnd: (error: Error | undefined, sawEventId: boolean) => 'error' | 'close' },
+  options: { maxBytes: number; sse: boolean; onEnd: (error: Error | undefined, lastEventId: string | undefined) => 'error' | 'close' },
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const scanner = new EventScanner();
   let total = 0;
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: Error) => {
-    if (options.onEnd(error, scanner.sawEventId) === 'error') controller.error(error);
+    if (options.onEnd(error, scanner.lastEventId) === 'error') controller.error(error);
     else controller.close();
   };
   return new ReadableStream<Uint8Array>({
@@ -28,7 +28,7 @@ export function guardAnswer(
         return fail(controller, error instanceof Error ? error : new Error(String(error)));
       }
       if (chunk.done) {
-        options.onEnd(undefined, scanner.sawEventId);
+        options.onEnd(undefined, scanner.lastEventId);
         return controller.close();
       }
       total += chunk.value.byteLength;
@@ -57,14 +57,21 @@ export function isEventStream(response: Response): boolean {
 
 /**
  * Follows SSE framing over raw bytes, chunk by chunk: the size of the event being received (bytes
- * since the last blank line) and whether an "id:" line came. The native indexOf jumps from line to
- * line; only the first bytes of a line are looked at.
+ * since the last blank line) and the last "id:" seen. The native indexOf jumps from line to line;
+ * only the first bytes of a line are looked at, and the rest of an id line.
  */
 export class EventScanner {
-  sawEventId = false;
+  /** The value of the last "id:" line (what a resume sends as Last-Event-ID). */
+  lastEventId: string | undefined;
   private eventBytes = 0;
   private lineLength = 0;
   private linePrefix = '';
+  /** The parts of the id line being read, or undefined when the current line is not one. */
+  private idParts: Uint8Array[] | undefined;
+
+  get sawEventId(): boolean {
+    return this.lastEventId !== undefined;
+  }
 
   /** Scans one chunk; returns the largest event seen in it, including the one still open at its end. */
   scan(chunk: Uint8Array): number {
@@ -73,10 +80,11 @@ export class EventScanner {
       const newline = chunk.indexOf(0x0a, start);
       const end = newline === -1 ? chunk.length : newline;
       const length = end - start - (end > start && chunk[end - 1] === 0x0d ? 1 : 0);
-      if (!this.sawEventId) {
+      if (this.idParts) this.idParts.push(chunk.subarray(start, start + length));
+      else {
         for (let i = start; i < start + length && this.lineLength + (i - start) < 3; i++) {
           this.linePrefix += String.fromCharCode(chunk[i]);
-          if (this.linePrefix === 'id:') this.sawEventId = true;
+          if (this.linePrefix === 'id:') this.idParts = [chunk.subarray(i + 1, start + length)];
         }
       }
       this.lineLength += length;
@@ -84,10 +92,17 @@ export class EventScanner {
       largest = Math.max(largest, this.eventBytes);
       if (newline === -1) break;
       if (this.lineLength === 0) this.eventBytes = 0; // a blank line ends the event
+      if (this.idParts) this.lastEventId = idValue(this.idParts);
+      this.idParts = undefined;
       this.lineLength = 0;
       this.linePrefix = '';
       start = newline + 1;
     }
     return largest;
   }
+}
+
+/** The value of an id line: one leading space dropped, as SSE parsers do. */
+function idValue(parts: Uint8Array[]): string {
+  return new TextDecoder().decode(Buffer.concat(parts)).replace(/^ /, '');
 }

@@ -220,7 +220,7 @@ export class GetStream {
   /** At least `delay`, and at least what the server asked for with `retry:`, within bounds. */
   private reconnectDelay(delay: number): number {
     const { maxDelayMs } = this.options.retry;
-    const asked = this.serverRetryMs === undefined ? 0 : Math.min(Math.max(this.serverRetryMs, MIN_RECONNECT_DELAY_MS), maxDelayMs);
+    const asked = this.serverRetryMs === undefined ? 0 : Math.max(Math.min(this.serverRetryMs, maxDelayMs), MIN_RECONNECT_DELAY_MS);
     return Math.max(delay, asked);
   }
 

@@ -1,15 +1,17 @@
 import { guardAnswer, isEventStream, needsGuard } from './answerGuard';
 import { EndpointRoutes } from './endpoint';
 import { HeadersTimeoutError } from './failures';
-import { discardBody, endQuietlyOnError, fetchWithinOrigin, mediaType, meansUnknownSession, noStreamResponse, statusLine } from './http';
-import { AnswerTooLargeError, FetchLike, SessionExpiredError, TransportEvent } from './types';
+import { discardBody, fetchWithinOrigin, mediaType, meansUnknownSession, noStreamResponse, statusLine } from './http';
+import { AnswerResumes, MAX_RESUMES_WITHOUT_PROGRESS } from './answerResumes';
+import { classifyFetchError } from './failures';
+import { AnswerTooLargeError, BrokenAnswerData, FetchLike, SessionExpiredError, TransportEvent } from './types';
 
 /** What the session fetch tells its transport; the transport reacts in one place. */
 export type FetchSignal =
   /** `notifications/initialized` was accepted: the session may open its GET stream. */
   | { kind: 'initialized' }
   /** These requests' answer stream ended without their answers, and the SDK will not resume it. */
-  | { kind: 'answer-broken'; requestIds: (string | number)[]; error: Error | undefined }
+  | { kind: 'answer-broken'; requestIds: (string | number)[]; why: BrokenAnswerData }
   /** A resumed answer stream learned that the server no longer knows the session. */
   | { kind: 'session-expired'; trigger: string };
 
@@ -49,6 +51,8 @@ export function withConfiguredHeaders(requestHeaders: HeadersInit | undefined, c
  * answered "no stream" at once). Every other URL passes to the base fetch untouched.
  */
 export class SessionFetch {
+  private readonly resumes = new AnswerResumes();
+
   constructor(private readonly options: SessionFetchOptions) {}
 
   readonly fetch: FetchLike = async (url, init = {}) => {
@@ -119,29 +123,45 @@ export class SessionFetch {
     const body = guardAnswer(response.body!, {
       maxBytes: this.options.maxAnswerBytes,
       sse,
-      onEnd: (error, sawEventId) => {
+      onEnd: (error, lastEventId) => {
         if (!sse || error?.name === 'AbortError') return 'error';
-        if (ids.length && (error instanceof AnswerTooLargeError || !sawEventId)) {
-          // The SDK parses what already arrived in microtasks: after them, an answer that came is routed.
-          setImmediate(() => this.options.signal({ kind: 'answer-broken', requestIds: ids, error }));
+        if (ids.length && (error instanceof AnswerTooLargeError || lastEventId === undefined)) {
+          this.broken(ids, brokenBy(error));
           return 'close';
         }
-        return 'error'; // a resumable stream: the SDK resumes it with Last-Event-ID
+        // A resumable stream: the SDK resumes it with Last-Event-ID (if the answer has not come).
+        if (lastEventId !== undefined && ids.length) this.resumes.broke(lastEventId, ids);
+        return 'error';
       },
     });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
-  /** The SDK resuming a POST's answer stream after an event id (GET with Last-Event-ID). */
+  /** The SDK resuming a POST's answer stream after an event id (GET with Last-Event-ID): paced, bounded. */
   private async resumeAnswer(url: URL, init: RequestInit): Promise<Response> {
     const callerSignal = init.signal ?? undefined;
-    this.trace(() => `→ GET (resume an answer after event ${new Headers(init.headers).get('last-event-id')})`);
+    const from = new Headers(init.headers).get('last-event-id') ?? '';
+    const chain = this.resumes.chainOf(from);
+    if (chain && !(await this.resumes.admit(chain, callerSignal))) {
+      this.resumes.forget(from);
+      this.broken(chain.requestIds, { brokenAnswer: 'stalled', resumes: MAX_RESUMES_WITHOUT_PROGRESS });
+      return noStreamResponse();
+    }
+    this.trace(() => `→ GET (resume an answer after event ${from})`);
     const response = await this.request(url, init);
     this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
     if (response.ok && isEventStream(response) && response.body) {
       this.options.emit({ kind: 'answer-resumed', server: this.options.server, time: new Date() });
-      // A resumed stream that breaks again is retried by the SDK; it must not reach the host as an error.
-      const body = endQuietlyOnError(response.body, () => undefined);
+      // A resumed stream that breaks again is resumed again by the SDK; it must not reach the host as an error.
+      const body = guardAnswer(response.body, {
+        maxBytes: this.options.maxAnswerBytes,
+        sse: true,
+        onEnd: (error, lastEventId) => {
+          if (error instanceof AnswerTooLargeError && chain) this.broken(chain.requestIds, brokenBy(error));
+          else if (chain) this.resumes.ended(from, chain, lastEventId);
+          return 'close';
+        },
+      });
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
     if (await meansUnknownSession(response)) {
@@ -150,6 +170,12 @@ export class SessionFetch {
       return noStreamResponse();
     }
     return response;
+  }
+
+  /** These requests will get no answer: the transport fails them at once. */
+  private broken(requestIds: (string | number)[], why: BrokenAnswerData): void {
+    // The SDK parses what already arrived in microtasks: after them, an answer that came is routed.
+    setImmediate(() => this.options.signal({ kind: 'answer-broken', requestIds, why }));
   }
 
   private trace(text: () => string): void {
@@ -173,4 +199,9 @@ function readBody(body: unknown): { description: string; requestIds: (string | n
     description: messages.map((m) => (typeof m.method === 'string' ? `${m.method}${m.id !== undefined ? ` (id ${m.id})` : ''}` : `response (id ${m.id})`)).join(', '),
     requestIds: messages.filter((m) => typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number),
   };
+}
+
+function brokenBy(error: Error | undefined): BrokenAnswerData {
+  if (error instanceof AnswerTooLargeError) return { brokenAnswer: 'too-large', limitBytes: error.limitBytes };
+  return error ? { brokenAnswer: 'cut', failure: classifyFetchError(error) } : { brokenAnswer: 'unanswered' };
 }

@@ -21,7 +21,6 @@ import { GetStream } from './getStream';
 import { legacyFetch } from './legacyFetch';
 import { FetchSignal, SessionFetch } from './sessionFetch';
 import {
-  AnswerTooLargeError,
   BrokenAnswerData,
   FetchLike,
   GetFallbackEvent,
@@ -259,7 +258,7 @@ export class TolerantTransport implements Transport {
         if (session.kind === 'streamable' && !this.closed) session.stream.start();
         return;
       case 'answer-broken':
-        return this.answerBroken(signal.requestIds, signal.error);
+        return this.answerBroken(signal.requestIds, signal.why);
       case 'session-expired':
         void this.reinitialise(session, signal.trigger).catch(() => undefined);
         return;
@@ -294,17 +293,11 @@ export class TolerantTransport implements Transport {
   }
 
   /** The answers to these requests will not come: the client gets an error for each at once. */
-  private answerBroken(ids: (string | number)[], error: Error | undefined): void {
+  private answerBroken(ids: (string | number)[], data: BrokenAnswerData): void {
     if (this.closed) return; // closing aborted the stream; the client fails its own requests
     // Called after every SSE answer without event ids; almost always every request was answered.
     if (!ids.some((id) => this.unanswered.has(id) || this.internalRequests.has(String(id)))) return;
-    const data: BrokenAnswerData =
-      error instanceof AnswerTooLargeError
-        ? { brokenAnswer: 'too-large', limitBytes: error.limitBytes }
-        : error
-          ? { brokenAnswer: 'cut', failure: classifyFetchError(error) }
-          : { brokenAnswer: 'unanswered' };
-    const reason = error ?? new Error('the server ended its answer without answering');
+    const reason = new Error(data.brokenAnswer === 'unanswered' ? 'the server ended its answer without answering' : 'the answer broke off');
     for (const id of ids) {
       if (this.internalRequests.has(String(id))) {
         this.internalRequests.get(String(id))!.reject(reason);

@@ -96,7 +96,12 @@ export class InitializeRejectedError extends Error {
  * ended (cut, over the size limit, or closed) without the answer: the request fails at once
  * instead of waiting for its timeout.
  */
-export type BrokenAnswerData = { brokenAnswer: 'too-large'; limitBytes: number } | { brokenAnswer: 'cut'; failure: NetworkFailure } | { brokenAnswer: 'unanswered' };
+export type BrokenAnswerData =
+  | { brokenAnswer: 'too-large'; limitBytes: number }
+  | { brokenAnswer: 'cut'; failure: NetworkFailure }
+  | { brokenAnswer: 'unanswered' }
+  /** Resumed again and again without a new event: the server keeps closing the answer stream. */
+  | { brokenAnswer: 'stalled'; resumes: number };
 
 export function formatMegabytes(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

@@ -107,7 +107,7 @@ export function kindsOf(states: ConnectionState[]): string[] {
 export interface PlainServer {
   readonly url: string;
   readonly port: number;
-  readonly requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  readonly requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string; at: number }[];
   close(): Promise<void>;
 }
 
@@ -122,7 +122,7 @@ export async function startPlainServer(
   const requests: PlainServer['requests'] = [];
   const server = createServer((req, res) => {
     void readRequestBody(req).then((body) => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() });
       answer(req, res, body);
     });
   });

@@ -3,15 +3,15 @@ import { EventScanner, guardAnswer } from '../../../src/transport/answerGuard';
 import { AnswerTooLargeError } from '../../../src/transport/types';
 
 /** The reference: the largest event (bytes of its lines, line endings excluded) and whether an "id:" line came, from the whole text at once. */
-function reference(text: string): { largest: number; sawEventId: boolean } {
+function reference(text: string): { largest: number; sawEventId: boolean; lastEventId: string | undefined } {
   let largest = 0;
-  let sawEventId = false;
+  let lastEventId: string | undefined;
   for (const event of text.split(/\r?\n\r?\n/)) {
     const lines = event.split(/\r?\n/);
     largest = Math.max(largest, lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0));
-    if (lines.some((line) => line.startsWith('id:'))) sawEventId = true;
+    for (const line of lines) if (line.startsWith('id:')) lastEventId = line.slice(3).replace(/^ /, '');
   }
-  return { largest, sawEventId };
+  return { largest, sawEventId: lastEventId !== undefined, lastEventId };
 }
 
 /** A deterministic pseudo-random source, so a failure can be replayed. */
@@ -28,7 +28,7 @@ function randomStream(random: () => number): string {
   const eol = random() < 0.5 ? '\n' : '\r\n';
   for (let i = 0, n = 1 + Math.floor(random() * 5); i < n; i++) {
     const lines: string[] = [];
-    if (random() < 0.3) lines.push(`id: ${Math.floor(random() * 1000)}`);
+    if (random() < 0.3) lines.push(`id:${random() < 0.5 ? ' ' : ''}${Math.floor(random() * 100000)}-é`);
     if (random() < 0.3) lines.push('event: message');
     for (let j = 0, m = 1 + Math.floor(random() * 3); j < m; j++) lines.push(`data: ${'é×'.repeat(Math.floor(random() * 40))}`);
     events.push(lines.join(eol));
@@ -72,6 +72,7 @@ describe('answer guard: the SSE scanner against a reference', () => {
         const largest = Math.max(scanner.scan(bytes.subarray(0, split)), scanner.scan(bytes.subarray(split)));
         assert.equal(largest, expected.largest, `stream ${n} split at ${split}`);
         assert.equal(scanner.sawEventId, expected.sawEventId, `stream ${n} split at ${split}: id`);
+        assert.equal(scanner.lastEventId, expected.lastEventId, `stream ${n} split at ${split}: id value`);
       }
     }
   });
@@ -90,6 +91,7 @@ describe('answer guard: the SSE scanner against a reference', () => {
       }
       assert.equal(largest, expected.largest, `case ${n}`);
       assert.equal(scanner.sawEventId, expected.sawEventId, `case ${n}: id`);
+      assert.equal(scanner.lastEventId, expected.lastEventId, `case ${n}: id value`);
     }
   });
 });
@@ -97,11 +99,11 @@ describe('answer guard: the SSE scanner against a reference', () => {
 describe('answer guard: the stream it passes on', () => {
   it('an SSE answer within the limit passes through unchanged and ends cleanly', async () => {
     const text = 'id: 1\ndata: {"a":1}\n\ndata: {"b":2}\n\n';
-    const ends: [Error | undefined, boolean][] = [];
+    const ends: [Error | undefined, string | undefined][] = [];
     const out = await drain(guardAnswer(streamOf([Buffer.from(text.slice(0, 7)), Buffer.from(text.slice(7))]), { maxBytes: 100, sse: true, onEnd: (error, id) => (ends.push([error, id]), 'error') }));
     assert.equal(out.bytes.toString(), text);
     assert.equal(out.error, undefined);
-    assert.deepEqual(ends, [[undefined, true]]);
+    assert.deepEqual(ends, [[undefined, '1']]);
   });
 
   it('one event over the limit stops the download with AnswerTooLargeError, however many small events came before', async () => {
@@ -123,9 +125,9 @@ describe('answer guard: the stream it passes on', () => {
   it('a cut stream: onEnd hears the error and whether an id came, and decides what the reader sees', async () => {
     const cut = new Error('other side closed');
     for (const [decision, expectError] of [['error', true], ['close', false]] as const) {
-      const seen: [Error | undefined, boolean][] = [];
+      const seen: [Error | undefined, string | undefined][] = [];
       const out = await drain(guardAnswer(streamOf([Buffer.from('id: 7\ndata: {"par')], cut), { maxBytes: 100, sse: true, onEnd: (error, id) => (seen.push([error, id]), decision) }));
-      assert.deepEqual(seen, [[cut, true]]);
+      assert.deepEqual(seen, [[cut, '7']]);
       assert.equal(out.error !== undefined, expectError, `onEnd said ${decision}`);
       assert.equal(out.bytes.toString(), 'id: 7\ndata: {"par');
     }

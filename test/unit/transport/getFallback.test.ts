@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { GetBehaviour } from '../../fixtures/mcpServer';
+import { GetAnswer } from '../../fixtures/mcpServer';
 import { useCleanup } from '../../support/cleanup';
 import { assertNoErrors, connect, FAST_RETRY, kinds, problemText, requestsOf, startServer } from '../../support/harness';
 import { waitFor } from '../../support/wait';
@@ -15,7 +15,7 @@ const NOT_ACCEPTABLE = JSON.stringify({
 
 interface Case {
   title: string;
-  get: Exclude<GetBehaviour, string>;
+  get: GetAnswer;
   statusText: string;
   excerpt: (text: string) => void;
 }
