@@ -128,3 +128,18 @@ export async function fetchWithinOrigin(
 export function textDecoder(): TransformStream<Uint8Array, string> {
   return new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
 }
+
+/**
+ * A signal of its own for one request, aborted with `parent`. The SDK hands every request the same
+ * long-lived signal, and fetch leaves a listener on it per request until garbage collection, which
+ * piles up (MaxListenersExceededWarning) over many calls; one listener here, removed by `release`
+ * when the request is over, keeps the parent clean.
+ */
+export function linkSignal(parent: AbortSignal | null | undefined): { signal: AbortSignal | undefined; release(): void } {
+  if (!parent) return { signal: undefined, release: () => undefined };
+  const controller = new AbortController();
+  if (parent.aborted) controller.abort(parent.reason);
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, release: () => parent.removeEventListener('abort', onAbort) };
+}

@@ -1,7 +1,7 @@
 import { guardAnswer, isEventStream, needsGuard } from './answerGuard';
 import { EndpointRoutes } from './endpoint';
 import { HeadersTimeoutError } from './failures';
-import { discardBody, fetchWithinOrigin, mediaType, meansUnknownSession, noStreamResponse, statusLine } from './http';
+import { discardBody, fetchWithinOrigin, linkSignal, mediaType, meansUnknownSession, noStreamResponse, statusLine } from './http';
 import { AnswerResumes, MAX_RESUMES_WITHOUT_PROGRESS } from './answerResumes';
 import { classifyFetchError } from './failures';
 import { AnswerTooLargeError, BrokenAnswerData, FetchLike, SessionExpiredError, TransportEvent } from './types';
@@ -98,17 +98,27 @@ export class SessionFetch {
     const started = Date.now();
     const body = readBody(init.body); // parsed once, for the trace, the initialized check and the guard
     this.trace(() => `→ ${method} ${body.description}`.trimEnd());
-    const response = await this.request(url, init);
+    const link = linkSignal(init.signal);
+    let response: Response;
+    try {
+      response = await this.request(url, { ...init, signal: link.signal });
+    } catch (error) {
+      link.release();
+      throw error;
+    }
     this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
     if (response.ok && body.description === 'notifications/initialized') this.options.signal({ kind: 'initialized' });
     const hadSession = new Headers(init.headers).has('mcp-session-id');
     if (method === 'POST' && hadSession && (await meansUnknownSession(response))) {
+      link.release();
       await discardBody(response);
       throw new SessionExpiredError(response.status, `POST answered ${statusLine(response.status, response.statusText)}`);
     }
     if (method === 'POST' && response.ok && response.status !== 202 && response.body && this.options.guardAnswers && needsGuard(response, this.options.maxAnswerBytes)) {
-      return this.guarded(response, body.requestIds);
+      return this.guarded(response, body.requestIds, link.release);
     }
+    // A body the guard does not read is read at once by the SDK, or is bounded by its declared length.
+    link.release();
     return response;
   }
 
@@ -118,12 +128,13 @@ export class SessionFetch {
    * requests, and that the SDK will not resume (no event id came), is reported, so those requests
    * fail at once instead of waiting for their timeout.
    */
-  private guarded(response: Response, ids: (string | number)[]): Response {
+  private guarded(response: Response, ids: (string | number)[], release: () => void): Response {
     const sse = isEventStream(response);
     const body = guardAnswer(response.body!, {
       maxBytes: this.options.maxAnswerBytes,
       sse,
       onEnd: (error, lastEventId) => {
+        release();
         if (!sse || error?.name === 'AbortError') return 'error';
         if (ids.length && (error instanceof AnswerTooLargeError || lastEventId === undefined)) {
           this.broken(ids, brokenBy(error));
@@ -148,7 +159,14 @@ export class SessionFetch {
       return noStreamResponse();
     }
     this.trace(() => `→ GET (resume an answer after event ${from})`);
-    const response = await this.request(url, init);
+    const link = linkSignal(callerSignal);
+    let response: Response;
+    try {
+      response = await this.request(url, { ...init, signal: link.signal });
+    } catch (error) {
+      link.release();
+      throw error;
+    }
     this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
     if (response.ok && isEventStream(response) && response.body) {
       this.options.emit({ kind: 'answer-resumed', server: this.options.server, time: new Date() });
@@ -157,6 +175,7 @@ export class SessionFetch {
         maxBytes: this.options.maxAnswerBytes,
         sse: true,
         onEnd: (error, lastEventId) => {
+          link.release();
           if (error instanceof AnswerTooLargeError && chain) this.broken(chain.requestIds, brokenBy(error));
           else if (chain) this.resumes.ended(from, chain, lastEventId);
           return 'close';
@@ -164,6 +183,7 @@ export class SessionFetch {
       });
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
+    link.release();
     if (await meansUnknownSession(response)) {
       await discardBody(response);
       if (!callerSignal?.aborted) this.options.signal({ kind: 'session-expired', trigger: `GET resume answered ${statusLine(response.status, response.statusText)}` });

@@ -477,3 +477,25 @@ describe('Connection: staying connected', function () {
     assert.equal(connection.state, state, 'the very same state object: nothing about the connection changed');
   });
 });
+
+describe('Connection: many requests', function () {
+  this.timeout(60_000);
+  const cleanup = useCleanup();
+
+  it('2,000 tool calls and 300 list refreshes: no MaxListenersExceededWarning (listeners do not pile up on the SDK\'s signal)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warning.name === 'MaxListenersExceededWarning' && warnings.push(warning);
+    process.on('warning', onWarning);
+    cleanup.add(() => process.off('warning', onWarning));
+    const server = await startServer(cleanup, { get: 'stream' });
+    const { connection } = makeConnection(cleanup, entry('busy', { url: server.url }));
+    await connectStreaming(connection);
+
+    for (let i = 0; i < 2000; i++) await connection.callTool('add', { a: i, b: 1 });
+    for (let i = 0; i < 300; i++) await connection.refreshLists();
+    // A warning is emitted on the next turn of the event loop: let one pass before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    assert.deepEqual(warnings.map((w) => w.message), []);
+  });
+});
