@@ -85,8 +85,8 @@ function fillFromState(report: ProbeReport, connection: Connection): void {
   report.server = { name: state.server.name ?? null, version: state.server.version ?? null };
   report.protocolVersion = state.session.protocolVersion ?? null;
   report.session = !!state.session.id;
-  report.tools = state.tools.length;
-  report.toolNames = state.tools.map((t) => t.name);
+  report.tools = state.catalog.tools.items.length;
+  report.toolNames = state.catalog.tools.items.map((t) => t.name);
   report.sessionReinitialised = state.session.reinitialisations;
 }
 

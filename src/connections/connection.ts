@@ -14,8 +14,8 @@ import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
 import { isServerGone } from '../transport/failures';
 import type { TolerantTransport, TolerantTransportOptions } from '../transport/tolerantTransport';
 import type { GetFallbackEvent, TransportEvent } from '../transport/types';
-import { fetchLists, Lists } from './catalog';
-import { ConnectTimeoutError, Failure, failureOf } from './failures';
+import { Catalog, fetchCatalog, LIST_NAMES, ListName } from './catalog';
+import { Failure, failureOf } from './failures';
 import { LogLevel, logLineFor } from './logLines';
 import { dropReason, SentenceContext, sentenceFor } from './sentences';
 import { closeQuietly, OpenSession, openSession, SessionDeps } from './session';
@@ -155,17 +155,18 @@ export class Connection {
     if (this._state.kind === 'disconnected') this.setState(this.restingState());
   }
 
-  /** Re-reads tools, resources and prompts from a connected server. */
-  async refreshLists(): Promise<void> {
+  /** Re-reads the server's lists (all of them, or those named), a failed one included. */
+  async refreshLists(only: readonly ListName[] = LIST_NAMES): Promise<void> {
     const live = this.live;
     const state = this._state;
     if (!live || state.kind !== 'connected') return;
-    const lists = await fetchLists(live.client, state.capabilities, { timeout: this.timeoutMs() }).catch((error) => {
-      if (failureOf(error).kind === 'request-timeout') this.checkAnswering(live.client);
-      throw new ConnectionError(this.name, this.sentence(failureOf(error)), failureOf(error));
+    const lists = await fetchCatalog(live.client, state.capabilities, { timeout: this.timeoutMs(), sentence: (failure) => this.sentence(failure) }, only).catch((error: unknown) => {
+      throw this.requestFailed(live, error);
     });
     if (live !== this.live || this._state.kind !== 'connected') return;
-    this.setState({ ...this._state, ...lists });
+    const catalog = { ...this._state.catalog, ...lists };
+    this.logLists(catalog, only);
+    this.setState({ ...this._state, catalog });
   }
 
   /**
@@ -229,14 +230,11 @@ export class Connection {
     this.log('info', `Connecting to ${config.endpoint.displayUrl} (transport: ${config.transport})`);
     const started = Date.now();
 
-    // Aborting a request's signal after it completed still makes the SDK send notifications/cancelled,
-    // so the signal is aborted only on timeout or cancel, never on success.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new ConnectTimeoutError(config.timeoutSeconds)), this.timeoutMs());
-    this.cancelInFlight = () => abort.abort(new ConnectCancelledError());
+    const cancel = new AbortController();
+    this.cancelInFlight = () => cancel.abort(new ConnectCancelledError());
     let open: OpenSession;
     try {
-      open = await openSession(config, this.sessionDeps(), abort.signal);
+      open = await openSession(config, this.sessionDeps(), cancel.signal);
     } catch (error) {
       if (error instanceof ConnectCancelledError || generation !== this.generation) throw new ConnectCancelledError();
       const failure = failureOf(error);
@@ -244,8 +242,6 @@ export class Connection {
       if (showAs.kind !== 'reconnecting') this.setState({ kind: 'error', reason });
       this.log('error', `Connect failed: ${reason}`);
       throw new ConnectionError(this.name, reason, failure);
-    } finally {
-      clearTimeout(timer);
     }
     if (generation !== this.generation) {
       await closeQuietly(open.client);
@@ -254,9 +250,10 @@ export class Connection {
     const live: Live = { client: open.client, transport: open.transport };
     this.live = live;
     this.watchLists(live.client);
-    const state = this.connectedState(live, open.capabilities, open.lists);
+    const state = this.connectedState(live, open.capabilities, open.catalog);
     this.setState(state);
     this.log('info', `Connected in ${Date.now() - started} ms — ${this.describeConnected(state)}`);
+    this.logLists(state.catalog, LIST_NAMES);
   }
 
   private sessionDeps(): SessionDeps {
@@ -269,19 +266,29 @@ export class Connection {
       transport: { random: this.options.random, redactor: this.redactor, ...this.options.transport },
       onEvent: (transport, event) => this.onTransportEvent(transport, event),
       onError: (error) => this.log('warn', `Transport error: ${this.sentence(failureOf(error))}`),
+      sentence: (failure) => this.sentence(failure),
     };
   }
 
   /** What is known about the live connection, as one state: the server's words, the transport's facts. */
-  private connectedState(live: Live, capabilities: Capabilities, lists: Lists): ConnectedState {
+  private connectedState(live: Live, capabilities: Capabilities, catalog: Catalog): ConnectedState {
     const info = live.client.getServerVersion();
     return {
       kind: 'connected',
       ...this.transportFacts(live.transport),
       server: { name: info?.name, version: info?.version },
       capabilities,
-      ...lists,
+      catalog,
     };
+  }
+
+  /** A list cut short, or one that failed, is said in the log (the tree and its tooltip show it too). */
+  private logLists(catalog: Catalog, only: readonly ListName[]): void {
+    for (const name of only) {
+      const list = catalog[name];
+      if (list.error) this.log('warn', `Could not list the ${LIST_LABELS[name]}: ${list.error}`);
+      else if (list.cut) this.log('warn', `The ${LIST_LABELS[name]} list was cut after ${list.items.length} items: ${list.cut}`);
+    }
   }
 
   private transportFacts(transport: TolerantTransport): Pick<ConnectedState, 'mode' | 'getFallback' | 'session'> {
@@ -299,13 +306,13 @@ export class Connection {
   }
 
   private watchLists(client: Client): void {
-    const refresh = (what: string) => () => {
+    const refresh = (what: string, lists: ListName[]) => () => {
       this.log('info', `Server changed its ${what} — refreshing`);
-      this.refreshLists().catch((error: unknown) => this.log('warn', `Could not refresh the ${what}: ${error instanceof ConnectionError ? error.reason : this.sentence(failureOf(error))}`));
+      this.refreshLists(lists).catch((error: unknown) => this.log('warn', `Could not refresh the ${what}: ${error instanceof ConnectionError ? error.reason : this.sentence(failureOf(error))}`));
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools'));
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources'));
-    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh('prompts'));
+    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools', ['tools']));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources', ['resources', 'resourceTemplates']));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh('prompts', ['prompts']));
   }
 
   // ---- staying connected ------------------------------------------------------------------------
@@ -422,7 +429,9 @@ export class Connection {
   private describeConnected(state: ConnectedState): string {
     const { name, version } = state.server;
     const who = name ? this.shown(`${name}${version ? ` ${version}` : ''}`, 120) : 'server';
-    return `${who}, protocol ${state.session.protocolVersion ?? 'unknown'}, ${state.tools.length} tools, ${state.resources.length} resources, ${state.prompts.length} prompts`;
+    const { tools, resources, resourceTemplates, prompts } = state.catalog;
+    const templates = resourceTemplates.items.length ? `, ${resourceTemplates.items.length} resource templates` : '';
+    return `${who}, protocol ${state.session.protocolVersion ?? 'unknown'}, ${tools.items.length} tools, ${resources.items.length} resources${templates}, ${prompts.items.length} prompts`;
   }
 
   /** Every line is made of our words and fragments already made safe (`shown`, sentences): nothing to redact here. */
@@ -436,3 +445,5 @@ function redactorFor(entry: ServerEntry): Redactor {
   const config = entry.config;
   return new Redactor(config ? [...config.endpoint.secretValues, ...Object.values(config.headers)] : []);
 }
+
+const LIST_LABELS: Record<ListName, string> = { tools: 'tools', resources: 'resources', resourceTemplates: 'resource templates', prompts: 'prompts' };

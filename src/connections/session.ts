@@ -2,7 +2,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ServerConfig, GlobalSettings } from '../config/serverConfig';
 import { TolerantTransport, TolerantTransportOptions } from '../transport/tolerantTransport';
 import type { TransportEvent } from '../transport/types';
-import { capabilitiesOf, fetchLists, Lists } from './catalog';
+import { capabilitiesOf, Catalog, emptyCatalog, fetchCatalog } from './catalog';
+import { ConnectTimeoutError, Failure } from './failures';
 import type { Capabilities } from './state';
 
 export interface SessionDeps {
@@ -16,6 +17,8 @@ export interface SessionDeps {
   onEvent: (transport: TolerantTransport, event: TransportEvent) => void;
   /** An error the SDK client reports outside any request. */
   onError: (error: Error) => void;
+  /** The sentence for a failure (a list that could not be read says it). */
+  sentence: (failure: Failure) => string;
 }
 
 /** A live MCP session: the SDK client over our transport, and what the server told about itself. */
@@ -23,14 +26,15 @@ export interface OpenSession {
   client: Client;
   transport: TolerantTransport;
   capabilities: Capabilities;
-  lists: Lists;
+  catalog: Catalog;
 }
 
 /**
- * Builds the transport and the client, connects, and reads the lists. Rejects with the signal's
- * reason as soon as `signal` aborts (a timeout, a cancel), closing what it opened.
+ * Builds the transport and the client, connects (within the server's timeout), and reads the lists
+ * (each request within it; a list that fails is said on that list). Rejects with the signal's reason
+ * as soon as `cancel` aborts, closing what it opened.
  */
-export async function openSession(config: ServerConfig, deps: SessionDeps, signal: AbortSignal): Promise<OpenSession> {
+export async function openSession(config: ServerConfig, deps: SessionDeps, cancel: AbortSignal): Promise<OpenSession> {
   const timeout = config.timeoutSeconds * 1000;
   const transport = new TolerantTransport({
     server: config.name,
@@ -45,14 +49,24 @@ export async function openSession(config: ServerConfig, deps: SessionDeps, signa
   const client = new Client(deps.clientInfo, { capabilities: {} });
   transport.onEvent((event) => deps.onEvent(transport, event));
   client.onerror = deps.onError;
+  // Aborting a request's signal after it completed still makes the SDK send notifications/cancelled,
+  // so the signal is aborted only on timeout or cancel, never on success.
+  const gate = new AbortController();
+  const timer = setTimeout(() => gate.abort(new ConnectTimeoutError(config.timeoutSeconds)), timeout);
+  const onCancel = () => gate.abort(cancel.reason);
+  cancel.addEventListener('abort', onCancel, { once: true });
   try {
-    await untilAborted(client.connect(transport, { signal, timeout }), signal);
+    await untilAborted(client.connect(transport, { signal: gate.signal, timeout }), gate.signal);
+    clearTimeout(timer);
     const capabilities = capabilitiesOf(client);
-    const lists = await untilAborted(fetchLists(client, capabilities, { signal, timeout }), signal);
-    return { client, transport, capabilities, lists };
+    const catalog = { ...emptyCatalog(), ...(await untilAborted(fetchCatalog(client, capabilities, { signal: gate.signal, timeout, sentence: deps.sentence }), gate.signal)) };
+    return { client, transport, capabilities, catalog };
   } catch (error) {
     await closeQuietly(client);
-    throw signal.aborted ? signal.reason : error;
+    throw gate.signal.aborted ? gate.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+    cancel.removeEventListener('abort', onCancel);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { StreamMode } from '../transport/types';
+import type { Catalog } from './catalog';
 
 export type ConnectedMode = Exclude<StreamMode, 'pending'>;
 
@@ -22,9 +23,8 @@ export interface ConnectedState {
   session: { id?: string; protocolVersion?: string; reinitialisations: number };
   server: { name?: string; version?: string };
   capabilities: Capabilities;
-  tools: ListedItem[];
-  resources: ListedItem[];
-  prompts: ListedItem[];
+  /** The server's tools, resources, resource templates and prompts, each read to its end (or said why not). */
+  catalog: Catalog;
 }
 
 export interface GetFallback {
@@ -40,12 +40,10 @@ export interface Capabilities {
   resources: boolean;
   prompts: boolean;
   logging: boolean;
-}
-
-export interface ListedItem {
-  name: string;
-  title?: string;
-  description?: string;
+  /** resources/subscribe is offered. */
+  subscribe: boolean;
+  /** completion/complete is offered. */
+  completions: boolean;
 }
 
 /** The state's one-line description, as the tree shows it next to the server's name. */

@@ -1,3 +1,4 @@
+import { markdownText } from '../common/text';
 import { ConnectionState, describeState, lastErrorOf } from '../connections/state';
 
 /** What a server's look is made from (a Connection has all of it). */
@@ -51,14 +52,19 @@ function tooltipFor(connection: PresentedServer, description: string): string {
   const state = connection.state;
   if (state.kind === 'connected') {
     row('Mode', state.mode === 'streaming' ? 'streaming (GET stream open)' : state.mode === 'legacy-sse' ? 'legacy HTTP+SSE' : 'POST-only');
-    row('Session', state.session.id ? `\`${shorten(state.session.id)}\`` : 'none (stateless server)');
-    row('Protocol', state.session.protocolVersion);
+    row('Session', state.session.id ? escape(shorten(state.session.id)) : 'none (stateless server)');
+    row('Protocol', state.session.protocolVersion && escape(state.session.protocolVersion));
     row('Server', state.server.name && escape(`${state.server.name}${state.server.version ? ` ${state.server.version}` : ''}`));
     const fallback = state.getFallback;
     if (fallback) {
       row('Last GET fallback', `HTTP ${fallback.status} ${escape(fallback.statusText)} at ${fallback.time.toLocaleTimeString()}${fallback.bodyExcerpt ? ` — "${escape(fallback.bodyExcerpt)}"` : ''}`);
     }
     if (state.session.reinitialisations) row('Session re-initialised', `${state.session.reinitialisations}×`);
+    for (const [list, label] of LISTS) {
+      const result = state.catalog[list];
+      if (result.error) row(label, `could not be listed — ${escape(result.error)}`);
+      else if (result.cut) row(label, `cut after ${result.items.length} items — ${escape(result.cut)}`);
+    }
   }
   const lastError = lastErrorOf(state);
   row('Last error', lastError && escape(lastError));
@@ -66,10 +72,16 @@ function tooltipFor(connection: PresentedServer, description: string): string {
   return lines.join('\n');
 }
 
+const LISTS = [
+  ['tools', 'Tools'],
+  ['resources', 'Resources'],
+  ['resourceTemplates', 'Resource templates'],
+  ['prompts', 'Prompts'],
+] as const;
+
 function shorten(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
 
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
-}
+/** Server text (and our own sentences that quote it) as Markdown that renders exactly as written, on one line. */
+const escape = markdownText;

@@ -1,21 +1,38 @@
 import * as vscode from 'vscode';
+import type { ListName, ListResult } from '../connections/catalog';
 import { Connection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/connectionManager';
-import type { ListedItem } from '../connections/state';
+import { groupsOf, itemView, ItemView, listProblem } from './catalogPresentation';
 import { presentServer } from './presentation';
 
-type Group = 'tools' | 'resources' | 'prompts';
-
 /** A server's node is its Connection itself, so menus hand commands the Connection. */
-export type TreeNode = Connection | { kind: 'group'; connection: Connection; group: Group; items: ListedItem[] } | { kind: 'item'; connection: Connection; group: Group; item: ListedItem };
+export type TreeNode = Connection | GroupNode | ItemNode | ProblemNode;
 
-const GROUPS = [
-  { group: 'tools', label: 'Tools', icon: 'tools' },
-  { group: 'resources', label: 'Resources', icon: 'file' },
-  { group: 'prompts', label: 'Prompts', icon: 'comment-discussion' },
-] as const;
+export interface GroupNode {
+  kind: 'group';
+  connection: Connection;
+  list: ListName;
+  result: ListResult<unknown>;
+}
 
-/** The servers view: one node per configured server, its tools, resources and prompts beneath. */
+export interface ItemNode {
+  kind: 'item';
+  connection: Connection;
+  list: ListName;
+  /** The item as the server listed it (a Tool, Resource, ResourceTemplate or Prompt). */
+  item: unknown;
+  view: ItemView;
+}
+
+/** A list that could not be read, or was cut short: said where its items would be. */
+export interface ProblemNode {
+  kind: 'problem';
+  connection: Connection;
+  list: ListName;
+  text: string;
+}
+
+/** The servers view: one node per configured server, its tools, resources, templates and prompts beneath. */
 export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -49,33 +66,55 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     if (node instanceof Connection) {
       const state = node.state;
       if (state.kind !== 'connected') return [];
-      return GROUPS.filter(({ group }) => state.capabilities[group]).map(({ group }) => ({ kind: 'group', connection: node, group, items: state[group] }));
+      return groupsOf(state).map(({ list, result }) => ({ kind: 'group', connection: node, list, result }));
     }
-    if (node.kind === 'group') return node.items.map((item) => ({ kind: 'item', connection: node.connection, group: node.group, item }));
+    if (node.kind === 'group') {
+      const problem = listProblem(node.result);
+      const items: TreeNode[] = node.result.items.map((item) => ({ kind: 'item', connection: node.connection, list: node.list, item, view: itemView(node.list, item) }));
+      return problem ? [...items, { kind: 'problem', connection: node.connection, list: node.list, text: problem }] : items;
+    }
     return [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return node instanceof Connection ? undefined : node.connection;
+    if (node instanceof Connection) return undefined;
+    if (node.kind === 'group') return node.connection;
+    const state = node.connection.state;
+    const group = state.kind === 'connected' ? groupsOf(state).find((g) => g.list === node.list) : undefined;
+    return group && { kind: 'group', connection: node.connection, list: group.list, result: group.result };
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node instanceof Connection) return this.serverItem(node);
-    if (node.kind === 'group') {
-      const spec = GROUPS.find((g) => g.group === node.group)!;
-      const item = new vscode.TreeItem(spec.label, node.items.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-      item.id = `${node.connection.name}/${node.group}`;
-      item.description = String(node.items.length);
-      item.iconPath = new vscode.ThemeIcon(spec.icon);
-      item.contextValue = `group:${node.group}`;
-      return item;
+    const id = (...parts: string[]) => JSON.stringify([node.connection.name, node.list, ...parts]);
+    switch (node.kind) {
+      case 'group': {
+        const spec = GROUPS[node.list];
+        const hasChildren = node.result.items.length > 0 || listProblem(node.result) !== undefined;
+        const item = new vscode.TreeItem(spec.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = id();
+        item.description = node.result.error ? 'failed' : `${node.result.items.length}${node.result.cut ? ' (cut)' : ''}`;
+        item.iconPath = new vscode.ThemeIcon(node.result.error ? 'warning' : spec.icon, node.result.error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+        item.contextValue = `group:${node.list}`;
+        return item;
+      }
+      case 'item': {
+        const item = new vscode.TreeItem(node.view.label, vscode.TreeItemCollapsibleState.None);
+        item.id = id(node.view.key);
+        item.description = node.view.description;
+        item.tooltip = new vscode.MarkdownString(node.view.tooltip);
+        item.contextValue = `item:${node.list}`;
+        return item;
+      }
+      case 'problem': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = id('(problem)');
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        item.tooltip = node.text;
+        item.contextValue = 'problem';
+        return item;
+      }
     }
-    const item = new vscode.TreeItem(node.item.title ?? node.item.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `${node.connection.name}/${node.group}/${node.item.name}`;
-    item.description = node.item.description?.split('\n')[0];
-    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${node.item.name}**\n\n`).appendText(node.item.description ?? '');
-    item.contextValue = `item:${node.group}`;
-    return item;
   }
 
   private serverItem(connection: Connection): vscode.TreeItem {
@@ -84,7 +123,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     this.expandable.set(connection, expandable);
     const item = new vscode.TreeItem(connection.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     // The id changes with expandability: VS Code keeps a node's collapsible state by id otherwise.
-    item.id = `server/${connection.name}/${expandable ? 'open' : 'closed'}`;
+    item.id = JSON.stringify(['server', connection.name, expandable ? 'open' : 'closed']);
     item.description = look.description;
     item.tooltip = new vscode.MarkdownString(look.tooltip);
     item.iconPath = new vscode.ThemeIcon(look.icon.id, look.icon.color ? new vscode.ThemeColor(look.icon.color) : undefined);
@@ -98,6 +137,15 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 }
 
+const GROUPS: Record<ListName, { label: string; icon: string }> = {
+  tools: { label: 'Tools', icon: 'tools' },
+  resources: { label: 'Resources', icon: 'file' },
+  resourceTemplates: { label: 'Resource Templates', icon: 'file-symlink-file' },
+  prompts: { label: 'Prompts', icon: 'comment-discussion' },
+};
+
 function isExpandable(connection: Connection): boolean {
   return connection.state.kind === 'connected';
 }
+
+

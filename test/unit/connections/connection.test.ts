@@ -30,10 +30,10 @@ describe('Connection: connecting', () => {
     assert.equal(state.server.version, '1.0.0');
     assert.equal(state.session.protocolVersion, LATEST_PROTOCOL_VERSION);
     assert.match(state.session.id ?? '', /^[0-9a-f-]{36}$/);
-    assert.deepEqual(names(state.tools), ['add', 'echo']);
-    assert.equal(state.tools[0].description, 'Adds two numbers');
-    assert.deepEqual(names(state.resources), ['readme']);
-    assert.deepEqual(names(state.prompts), ['greet']);
+    assert.deepEqual(names(state.catalog.tools.items), ['add', 'echo']);
+    assert.equal(state.catalog.tools.items[0].description, 'Adds two numbers');
+    assert.deepEqual(names(state.catalog.resources.items), ['readme']);
+    assert.deepEqual(names(state.catalog.prompts.items), ['greet']);
     assert.equal(state.getFallback, undefined);
     assert.equal(lastErrorOf(connection.state), undefined);
 
@@ -59,7 +59,7 @@ describe('Connection: connecting', () => {
     assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'post-only', getFallback: { status: 404, statusText: 'Not Found' } });
     assert.equal(live(connection)?.getFallback?.bodyExcerpt, 'Cannot GET /mcp');
     assert.ok(logger.lines.includes('info [plain] GET stream not offered (HTTP 404 Not Found) — continuing POST-only'), logger.lines.join('\n'));
-    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.catalog.tools.items), ['add', 'echo']);
     const result = await connection.callTool('echo', { text: 'still works' });
     assert.deepEqual(result.content, [{ type: 'text', text: 'still works' }]);
   });
@@ -84,7 +84,7 @@ describe('Connection: connecting', () => {
 
     assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'post-only', getFallback: { status: 405, statusText: 'Method Not Allowed' } });
     assert.equal(live(connection)?.session.id, undefined);
-    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.catalog.tools.items), ['add', 'echo']);
   });
 
   it('a legacy HTTP+SSE server: connected in legacy-sse mode, with the fallback logged', async () => {
@@ -95,7 +95,7 @@ describe('Connection: connecting', () => {
 
     assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'legacy-sse' });
     assert.equal(live(connection)?.server.name, 'old-server');
-    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.catalog.tools.items), ['add', 'echo']);
     assert.ok(
       logger.lines.includes('info [legacy] Streamable HTTP initialize answered HTTP 405 — using the legacy HTTP+SSE transport'),
       logger.lines.join('\n'),
@@ -302,7 +302,7 @@ describe('Connection: disconnect', () => {
     await connection.connect();
 
     assert.equal(connection.state.kind, 'connected');
-    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.catalog.tools.items), ['add', 'echo']);
     assert.deepEqual(kindsOf(states), ['disconnected', 'connecting', 'disconnected', 'connecting', 'connected']);
   });
 
@@ -430,14 +430,14 @@ describe('Connection: staying connected', function () {
     const server = await startServer(cleanup, { name: 'growing' });
     const { connection, logger } = makeConnection(cleanup, entry('growing', { url: server.url }));
     await connectStreaming(connection);
-    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo']);
+    assert.deepEqual(names(live(connection)?.catalog.tools.items), ['add', 'echo']);
 
     let changes = 0;
     connection.onDidChange(() => changes++);
     server.addTool('second');
 
-    await waitFor(() => names(live(connection)?.tools)?.includes('second'), 'the refreshed tool list');
-    assert.deepEqual(names(live(connection)?.tools), ['add', 'echo', 'second']);
+    await waitFor(() => names(live(connection)?.catalog.tools.items)?.includes('second'), 'the refreshed tool list');
+    assert.deepEqual(names(live(connection)?.catalog.tools.items), ['add', 'echo', 'second']);
     assert.ok(changes >= 1, 'onDidChange fired');
     assert.deepEqual(summary(connection.state), { kind: 'connected', mode: 'streaming' });
     assert.ok(logger.lines.includes('info [growing] Server changed its tools — refreshing'), logger.lines.join('\n'));

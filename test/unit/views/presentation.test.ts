@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { emptyCatalog } from '../../../src/connections/catalog';
 import type { ConnectedState, ConnectionState } from '../../../src/connections/state';
 import { presentServer } from '../../../src/views/presentation';
 
@@ -8,10 +9,8 @@ const connected: ConnectedState = {
   getFallback: { status: 404, statusText: 'Not Found', bodyExcerpt: 'Cannot GET /mcp', time: new Date(2026, 0, 1, 12, 0, 0) },
   session: { id: '0123456789abcdef', protocolVersion: '2025-11-25', reinitialisations: 2 },
   server: { name: 'docs*server', version: '1.0' },
-  capabilities: { tools: true, resources: false, prompts: false, logging: false },
-  tools: [],
-  resources: [],
-  prompts: [],
+  capabilities: { tools: true, resources: false, prompts: false, logging: false, subscribe: false, completions: false },
+  catalog: emptyCatalog(),
 };
 
 const server = (state: ConnectionState, warnings: string[] = []) => ({ name: 'docs', displayUrl: 'https://example.com/mcp', state, entry: { warnings } });
@@ -37,14 +36,21 @@ describe('presentation: how a server looks in the tree', () => {
     });
   }
 
+  it('server text cannot forge a tooltip row or become a link: line breaks folded, Markdown escaped', () => {
+    const hostile: ConnectedState = { ...connected, server: { name: 'evil\nURL: `https://attacker.example`', version: '[click](command:workbench.action.quit)' } };
+    const tooltip = presentServer(server(hostile)).tooltip;
+    assert.ok(!tooltip.split('\n').some((line) => line.startsWith('URL: `https://attacker')), tooltip);
+    assert.ok(tooltip.includes('Server: evil URL\\: \\`https\\://attacker.example\\` \\[click\\]\\(command\\:workbench.action.quit\\)  '), tooltip);
+  });
+
   it('the tooltip: URL, mode, session (shortened), protocol, server, last GET fallback, re-initialisations, warnings — Markdown escaped', () => {
     const tooltip = presentServer(server(connected, ['Unknown setting "x" is ignored.'])).tooltip.split('\n');
     assert.deepEqual(tooltip, [
-      '**docs** — connected · POST-only (GET 404)',
+      '**docs** — connected · POST-only \\(GET 404\\)',
       '',
       'URL: `https://example.com/mcp`  ',
       'Mode: POST-only  ',
-      'Session: `01234567…`  ',
+      'Session: 01234567…  ',
       'Protocol: 2025-11-25  ',
       'Server: docs\\*server 1.0  ',
       `Last GET fallback: HTTP 404 Not Found at ${connected.getFallback!.time.toLocaleTimeString()} — "Cannot GET /mcp"  `,
@@ -53,7 +59,14 @@ describe('presentation: how a server looks in the tree', () => {
     ]);
   });
 
+  it('the tooltip says which lists were cut or failed, and why', () => {
+    const catalog = { ...emptyCatalog(), tools: { items: [], cut: 'the server sent the same page cursor twice' }, prompts: { items: [], error: 'The server answered with an MCP error: [x](command:y)' } };
+    const tooltip = presentServer(server({ ...connected, catalog })).tooltip;
+    assert.match(tooltip, /^Tools: cut after 0 items — the server sent the same page cursor twice {2}$/m);
+    assert.ok(tooltip.includes('Prompts: could not be listed — The server answered with an MCP error\\: \\[x\\]\\(command\\:y\\)  '), tooltip);
+  });
+
   it('the tooltip of a failed server names the last error', () => {
-    assert.match(presentServer(server({ kind: 'reconnecting', attempt: 1, maxAttempts: 5, reason: 'connection refused' })).tooltip, /Last error: Connection lost: connection refused/);
+    assert.match(presentServer(server({ kind: 'reconnecting', attempt: 1, maxAttempts: 5, reason: 'connection refused' })).tooltip, /Last error: Connection lost\\: connection refused/);
   });
 });

@@ -1,0 +1,29 @@
+import type { Cleanup } from './cleanup';
+import { PlainServer, startPlainServer } from './connections';
+
+export type Answer = { result: unknown } | { error: { code: number; message: string; data?: unknown } } | 'hang';
+
+/**
+ * A minimal MCP server whose every answer the test writes: POST-only, JSON answers, no session. For
+ * servers that misbehave in ways the SDK's server classes never would (paging forever, hostile text).
+ * `answers[method]` gets the request's params; a method without an answer gets "method not found".
+ */
+export async function startScriptedServer(
+  cleanup: Cleanup,
+  options: { name?: string; capabilities: Record<string, unknown>; answers: Record<string, (params: Record<string, unknown> | undefined) => Answer> },
+): Promise<PlainServer & { calls: string[] }> {
+  const calls: string[] = [];
+  const server = await startPlainServer(cleanup, (req, res, body) => {
+    if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
+    const message = JSON.parse(body) as { id?: number | string; method?: string; params?: Record<string, unknown> };
+    if (message.id === undefined) return void res.writeHead(202).end(); // a notification
+    calls.push(message.method ?? '');
+    const answer: Answer =
+      message.method === 'initialize'
+        ? { result: { protocolVersion: '2025-11-25', capabilities: options.capabilities, serverInfo: { name: options.name ?? 'scripted', version: '1.0.0' } } }
+        : (options.answers[message.method ?? '']?.(message.params) ?? { error: { code: -32601, message: `Method not found: ${message.method}` } });
+    if (answer === 'hang') return;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, ...answer }));
+  });
+  return Object.assign(server, { calls });
+}
