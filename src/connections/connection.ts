@@ -8,7 +8,7 @@ import { backoffDelay } from '../common/backoff';
 import { Emitter } from '../common/events';
 import type { Logger } from '../common/logger';
 import { Redactor } from '../common/redactor';
-import { excerpt } from '../common/text';
+import { escapeControls, excerpt } from '../common/text';
 import type { HeaderSource } from '../config/headerValues';
 import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
 import { isServerGone } from '../transport/failures';
@@ -75,6 +75,9 @@ export class Connection {
   /** Bumped by every connect and disconnect; work from an older generation is discarded. */
   private generation = 0;
   private wanted = false;
+  /** Not before this time (ms since the epoch) may the server be asked again: it answered 429/503 with Retry-After. */
+  private notBefore = 0;
+  private busyStatus = 503;
   private trusted: boolean;
   private redactor: Redactor;
 
@@ -112,6 +115,9 @@ export class Connection {
   connect(): Promise<void> {
     if (this._state.kind === 'connected') return Promise.resolve();
     if (this.inFlight) return this.inFlight;
+    // The server asked (Retry-After) not to be asked again before then: the scheduled attempt stands.
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) return Promise.reject(this.failed({ kind: 'busy', status: this.busyStatus, retryAfterMs: wait, detail: '' }));
     this.clearReconnectTimer();
     const refusal = this.refusal();
     if (refusal) return Promise.reject(new ConnectionError(this.name, this.sentence(refusal), refusal));
@@ -237,10 +243,15 @@ export class Connection {
       open = await openSession(config, this.sessionDeps(), cancel.signal);
     } catch (error) {
       if (error instanceof ConnectCancelledError || generation !== this.generation) throw new ConnectCancelledError();
-      const failure = failureOf(error);
+      const failure = this.failureOf(error);
       const reason = this.sentence(failure);
-      if (showAs.kind !== 'reconnecting') this.setState({ kind: 'error', reason });
       this.log('error', `Connect failed: ${reason}`);
+      if (failure.kind === 'busy') {
+        this.notBefore = Date.now() + failure.retryAfterMs;
+        this.busyStatus = failure.status;
+        // A busy server is not a broken one: a first connect, too, is tried again once it may be.
+        if (showAs.kind !== 'reconnecting') this.scheduleReconnect(1, reason);
+      } else if (showAs.kind !== 'reconnecting') this.setState({ kind: 'error', reason });
       throw new ConnectionError(this.name, reason, failure);
     }
     if (generation !== this.generation) {
@@ -265,7 +276,7 @@ export class Connection {
       traceEnabled: () => this.options.logger.isTraceEnabled?.() ?? true,
       transport: { random: this.options.random, redactor: this.redactor, ...this.options.transport },
       onEvent: (transport, event) => this.onTransportEvent(transport, event),
-      onError: (error) => this.log('warn', `Transport error: ${this.sentence(failureOf(error))}`),
+      onError: (error) => this.log('warn', `Transport error: ${this.sentence(this.failureOf(error))}`),
       sentence: (failure) => this.sentence(failure),
     };
   }
@@ -308,7 +319,7 @@ export class Connection {
   private watchLists(client: Client): void {
     const refresh = (what: string, lists: ListName[]) => () => {
       this.log('info', `Server changed its ${what} — refreshing`);
-      this.refreshLists(lists).catch((error: unknown) => this.log('warn', `Could not refresh the ${what}: ${error instanceof ConnectionError ? error.reason : this.sentence(failureOf(error))}`));
+      this.refreshLists(lists).catch((error: unknown) => this.log('warn', `Could not refresh the ${what}: ${error instanceof ConnectionError ? error.reason : this.sentence(this.failureOf(error))}`));
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools', ['tools']));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources', ['resources', 'resourceTemplates']));
@@ -333,7 +344,7 @@ export class Connection {
 
   /** A request failed: its sentence, and what the failure says about the connection. */
   private requestFailed(live: Live, error: unknown): ConnectionError {
-    const failure = failureOf(error);
+    const failure = this.failureOf(error);
     // A POST-only connection learns that its server went away only when a request fails.
     if (failure.kind === 'network' && isServerGone(failure.failure)) this.dropped(failure);
     else if (failure.kind === 'request-timeout') this.checkAnswering(live.client);
@@ -348,7 +359,7 @@ export class Connection {
   private checkAnswering(client: Client): void {
     client.ping({ timeout: this.timeoutMs() }).catch((error: unknown) => {
       if (client !== this.live?.client) return;
-      const failure = failureOf(error);
+      const failure = this.failureOf(error);
       if (failure.kind === 'request-timeout') this.dropped({ kind: 'other', message: `no answer within ${this.timeoutMs() / 1000} s` });
       else if (failure.kind === 'network' && isServerGone(failure.failure)) this.dropped(failure);
     });
@@ -371,9 +382,12 @@ export class Connection {
       this.log('error', sentence);
       return;
     }
-    const delay = backoffDelay(attempt, this.options.settings.reconnect, this.options.random);
-    this.setState({ kind: 'reconnecting', attempt, maxAttempts, reason });
-    this.log('info', `Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt}/${maxAttempts})`);
+    const backoff = backoffDelay(attempt, this.options.settings.reconnect, this.options.random);
+    const askedFor = this.notBefore - Date.now();
+    const delay = Math.max(backoff, askedFor);
+    const retryAt = askedFor >= backoff ? new Date(Date.now() + delay) : undefined;
+    this.setState({ kind: 'reconnecting', attempt, maxAttempts, reason, ...(retryAt ? { retryAt } : {}) });
+    this.log('info', `Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt}/${maxAttempts})${retryAt ? `, at ${retryAt.toLocaleTimeString()} as the server asked (Retry-After)` : ''}`);
     const generation = this.generation;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
@@ -410,12 +424,20 @@ export class Connection {
     return (this._entry.config?.timeoutSeconds ?? 0) * 1000;
   }
 
+  private failureOf(error: unknown): Failure {
+    return failureOf(error, this._entry.config?.endpoint.requestUrl);
+  }
+
   private failed(failure: Failure): ConnectionError {
     return new ConnectionError(this.name, this.sentence(failure), failure);
   }
 
-  /** Untrusted text made safe to show: redacted while whole (a shortened copy could hide a secret's start), then shortened. */
-  private shown = (text: string, max: number): string => excerpt(this.redactor.redact(text), max);
+  /**
+   * Untrusted text made safe to show: redacted while whole (a shortened copy could hide a secret's
+   * start), every control character shown as an escape (CR and LF too: one event stays one line),
+   * markup stripped, then shortened.
+   */
+  private shown = (text: string, max: number): string => excerpt(escapeControls(this.redactor.redact(text)), max);
 
   private sentenceContext(): SentenceContext {
     const endpoint = this._entry.config?.endpoint;

@@ -3,7 +3,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { HeaderValueError } from '../config/headerValues';
 import { classifyFetchError, NetworkFailure } from '../transport/failures';
 import { SessionLostError } from '../transport/tolerantTransport';
-import { AnswerTooLargeError, BrokenAnswerData, InitializeRejectedError, SessionLossCause } from '../transport/types';
+import { AnswerTooLargeError, AuthenticationError, BrokenAnswerData, InitializeRejectedError, ServerBusyError, SessionLossCause } from '../transport/types';
 
 /**
  * What went wrong, as a kind: behaviour is decided on `kind`, and sentences are chosen by it at the
@@ -18,6 +18,10 @@ export type Failure =
   | { kind: 'request-timeout'; seconds: number }
   /** The server answered with an HTTP error; `detail` is its words (body or reason phrase), untrusted. */
   | { kind: 'http'; status: number; detail: string; redirectTarget?: string }
+  /** 401/403: who may ask. `challenge` is the scheme the server asked for; `tokenSent`, whether a credential went with the request. */
+  | { kind: 'unauthorized'; status: number; challenge?: string; tokenSent: boolean; detail: string }
+  /** 429/503 with Retry-After: the server asks to be left alone for a while. */
+  | { kind: 'busy'; status: number; retryAfterMs: number; detail: string }
   /** The initialize POST was refused, and the legacy SSE transport failed too. */
   | { kind: 'initialize-rejected'; status: number }
   | { kind: 'unexpected-content-type'; contentType: string }
@@ -49,11 +53,14 @@ export class FailureError extends Error {
   }
 }
 
-export function failureOf(error: unknown): Failure {
+/** The kind of `error`; `url` is the request's (it names a refused port). */
+export function failureOf(error: unknown, url?: URL): Failure {
   if (error instanceof FailureError) return error.failure;
   if (error instanceof ConnectTimeoutError) return { kind: 'connect-timeout', seconds: error.seconds };
   if (error instanceof HeaderValueError) return { kind: 'config', problem: error.message };
   if (error instanceof InitializeRejectedError) return { kind: 'initialize-rejected', status: error.status };
+  if (error instanceof AuthenticationError) return { kind: 'unauthorized', status: error.status, challenge: error.challengeScheme, tokenSent: error.sentAuthorization, detail: error.detail };
+  if (error instanceof ServerBusyError) return { kind: 'busy', status: error.status, retryAfterMs: error.retryAfterMs, detail: error.detail };
   if (error instanceof SessionLostError) return { kind: 'session-lost', cause: { kind: 'reinitialise-failed', detail: error.cause } };
   if (error instanceof AnswerTooLargeError) return { kind: 'broken-answer', data: { brokenAnswer: 'too-large', limitBytes: error.limitBytes } };
   if (error instanceof StreamableHTTPError) {
@@ -69,7 +76,7 @@ export function failureOf(error: unknown): Failure {
   }
   if (error instanceof SyntaxError && /JSON/.test(error.message)) return { kind: 'not-json' };
   if (error instanceof Error && error.name === 'ZodError') return { kind: 'not-json-rpc' };
-  const network = classifyFetchError(error);
+  const network = classifyFetchError(error, url);
   return network.kind === 'other' ? { kind: 'other', message: network.message } : { kind: 'network', failure: network };
 }
 

@@ -26,6 +26,12 @@ export function sentenceFor(failure: Failure, context: SentenceContext): string 
       return `No answer from ${host} within ${failure.seconds} s — check that the server is running, or raise "timeoutSeconds".`;
     case 'http':
       return statusSentence(failure.status, failure.detail, failure.redirectTarget, context);
+    case 'unauthorized':
+      return unauthorizedSentence(failure);
+    case 'busy': {
+      const said = failure.detail.trim() ? ` (${shown(failure.detail, 120)})` : '';
+      return `The server is busy (HTTP ${failure.status})${said} and asked to wait ${formatWait(failure.retryAfterMs)} — MCP Connections waits that long before trying again.`;
+    }
     case 'initialize-rejected':
       return statusSentence(failure.status, '', undefined, context);
     case 'unexpected-content-type':
@@ -69,8 +75,31 @@ export function dropReason(failure: Failure, context: SentenceContext): string {
   return sentenceFor(failure, context);
 }
 
+function unauthorizedSentence(failure: Extract<Failure, { kind: 'unauthorized' }>): string {
+  if (failure.status === 403) {
+    return failure.tokenSent
+      ? `The server refused access with the token sent (HTTP 403) — check that the token in this server's "headers" has the rights it needs.`
+      : `The server refused access (HTTP 403) — check the token in this server's "headers".`;
+  }
+  if (failure.tokenSent) return `The server rejected the token in this server's "Authorization" header (HTTP 401) — check or renew it.`;
+  if (failure.challenge === 'bearer') {
+    return `The server asks you to sign in with OAuth (HTTP 401), which MCP Connections does not support yet — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`;
+  }
+  return `The server requires authentication (HTTP 401) — add an "Authorization" header to this server's "headers".`;
+}
+
+/** "30 s", "2 min", "1 h". */
+function formatWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
 function networkSentence(failure: NetworkFailure, { host, shown }: SentenceContext): string {
   switch (failure.kind) {
+    case 'blocked-port':
+      return `Port ${failure.port} is one that fetch refuses to use (a "bad port" of the fetch standard, kept for other protocols) — serve MCP on another port, and change "url".`;
     case 'refused':
       return `Connection refused by ${host} — is the server running?`;
     case 'dns':

@@ -11,7 +11,8 @@ export type ConnectionState =
   | { kind: 'disconnected'; blocked?: Blocked }
   | { kind: 'connecting' }
   | ConnectedState
-  | { kind: 'reconnecting'; attempt: number; maxAttempts: number; reason: string }
+  /** `retryAt`: the server asked (Retry-After) not to be asked again before then. */
+  | { kind: 'reconnecting'; attempt: number; maxAttempts: number; reason: string; retryAt?: Date }
   | { kind: 'error'; reason: string; invalidConfig?: boolean };
 
 /** Everything known about a live connection. */
@@ -56,7 +57,7 @@ export function describeState(state: ConnectionState): string {
     case 'connecting':
       return 'connecting…';
     case 'reconnecting':
-      return `reconnecting ${state.attempt}/${state.maxAttempts}`;
+      return `reconnecting ${state.attempt}/${state.maxAttempts}${state.retryAt ? ` · next try ${state.retryAt.toLocaleTimeString()}` : ''}`;
     case 'disconnected':
       return state.blocked === 'disabled' ? 'disabled' : state.blocked === 'untrusted' ? 'disconnected · workspace not trusted' : 'disconnected';
     case 'error':

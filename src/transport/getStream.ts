@@ -1,7 +1,7 @@
 import { JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { backoffDelay, RetryPolicy } from '../common/backoff';
-import { excerpt } from '../common/text';
+import { escapeControls, excerpt } from '../common/text';
 import { guardAnswer, isEventStream } from './answerGuard';
 import { classifyFetchError } from './failures';
 import { discardBody, mediaType, meansUnknownSession, readBodyStart, reasonPhrase, textDecoder } from './http';
@@ -130,7 +130,7 @@ export class GetStream {
   }
 
   private async noStream(response: Response): Promise<void> {
-    const body = excerpt(this.options.redact(await readBodyStart(response)));
+    const body = escapeControls(excerpt(this.options.redact(await readBodyStart(response))));
     this._lastGetFallback = {
       kind: 'get-fallback',
       server: this.options.server,

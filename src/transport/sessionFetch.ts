@@ -1,10 +1,10 @@
 import { guardAnswer, isEventStream, needsGuard } from './answerGuard';
 import { EndpointRoutes } from './endpoint';
 import { HeadersTimeoutError } from './failures';
-import { discardBody, fetchWithinOrigin, linkSignal, mediaType, meansUnknownSession, noStreamResponse, statusLine } from './http';
+import { discardBody, fetchWithinOrigin, linkSignal, mediaType, meansUnknownSession, noStreamResponse, readBodyStart, statusLine } from './http';
 import { AnswerResumes, MAX_RESUMES_WITHOUT_PROGRESS } from './answerResumes';
 import { classifyFetchError } from './failures';
-import { AnswerTooLargeError, BrokenAnswerData, FetchLike, SessionExpiredError, TransportEvent } from './types';
+import { AnswerTooLargeError, AuthenticationError, BrokenAnswerData, FetchLike, parseRetryAfter, ServerBusyError, SessionExpiredError, TransportEvent } from './types';
 
 /** What the session fetch tells its transport; the transport reacts in one place. */
 export type FetchSignal =
@@ -88,10 +88,10 @@ export class SessionFetch {
     }
   }
 
-  /** A request to the endpoint: configured headers, same-origin redirects followed. */
-  private async request(url: URL, init: RequestInit): Promise<Response> {
-    const headers = withConfiguredHeaders(init.headers, await this.options.headers());
-    return fetchWithinOrigin(this.options.baseFetch, url, { ...init, headers }, (target) => this.options.routes.add(target));
+  /** A request to the endpoint: configured headers (unless given), same-origin redirects followed. */
+  private async request(url: URL, init: RequestInit, headers?: Headers): Promise<Response> {
+    const sent = headers ?? withConfiguredHeaders(init.headers, await this.options.headers());
+    return fetchWithinOrigin(this.options.baseFetch, url, { ...init, headers: sent }, (target) => this.options.routes.add(target));
   }
 
   private async send(method: string, url: URL, init: RequestInit): Promise<Response> {
@@ -99,15 +99,21 @@ export class SessionFetch {
     const body = readBody(init.body); // parsed once, for the trace, the initialized check and the guard
     this.trace(() => `→ ${method} ${body.description}`.trimEnd());
     const link = linkSignal(init.signal);
+    const headers = withConfiguredHeaders(init.headers, await this.options.headers());
     let response: Response;
     try {
-      response = await this.request(url, { ...init, signal: link.signal });
+      response = await this.request(url, { ...init, signal: link.signal }, headers);
     } catch (error) {
       link.release();
       throw error;
     }
     this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type')) || '(no body)'} (${Date.now() - started} ms)`);
     if (response.ok && body.description === 'notifications/initialized') this.options.signal({ kind: 'initialized' });
+    const refusal = await refusalOf(response, headers.has('authorization'));
+    if (refusal) {
+      link.release();
+      throw refusal;
+    }
     const hadSession = new Headers(init.headers).has('mcp-session-id');
     if (method === 'POST' && hadSession && (await meansUnknownSession(response))) {
       link.release();
@@ -224,4 +230,21 @@ function readBody(body: unknown): { description: string; requestIds: (string | n
 function brokenBy(error: Error | undefined): BrokenAnswerData {
   if (error instanceof AnswerTooLargeError) return { brokenAnswer: 'too-large', limitBytes: error.limitBytes };
   return error ? { brokenAnswer: 'cut', failure: classifyFetchError(error) } : { brokenAnswer: 'unanswered' };
+}
+
+/**
+ * An answer that says who may ask, or when: 401/403 (with the server's challenge), and 429/503 with
+ * Retry-After. These become errors of their own, so the connection can phrase them and wait.
+ */
+async function refusalOf(response: Response, sentAuthorization: boolean): Promise<Error | undefined> {
+  const { status } = response;
+  if (status === 401 || status === 403) {
+    const scheme = /^\s*([A-Za-z][\w-]*)/.exec(response.headers.get('www-authenticate') ?? '')?.[1]?.toLowerCase();
+    return new AuthenticationError(status, scheme, sentAuthorization, await readBodyStart(response, 1024));
+  }
+  if (status === 429 || status === 503) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryAfterMs !== undefined) return new ServerBusyError(status, retryAfterMs, await readBodyStart(response, 1024));
+  }
+  return undefined;
 }

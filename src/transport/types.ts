@@ -80,6 +80,46 @@ export class AnswerTooLargeError extends Error {
   }
 }
 
+/** A request for the endpoint was answered 401 or 403: what the server asked for, and whether a credential was sent. */
+export class AuthenticationError extends Error {
+  constructor(
+    readonly status: number,
+    /** The scheme of the server's WWW-Authenticate challenge ("bearer", lower case), if it sent one. */
+    readonly challengeScheme: string | undefined,
+    /** The request carried an Authorization header (configured, or the URL's credentials). */
+    readonly sentAuthorization: boolean,
+    /** The start of the answer's body: the server's words, untrusted. */
+    readonly detail: string,
+  ) {
+    super(`HTTP ${status}`);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** A request was answered 429 or 503 with Retry-After: the server asks not to be asked again before then. */
+export class ServerBusyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number,
+    /** The start of the answer's body: the server's words, untrusted. */
+    readonly detail: string,
+  ) {
+    super(`HTTP ${status}, retry after ${Math.round(retryAfterMs / 1000)} s`);
+    this.name = 'ServerBusyError';
+  }
+}
+
+/** The most a Retry-After is followed for: a server may not park a connection for days. */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
 /** The initialize POST was refused and the legacy transport did not work either. */
 export class InitializeRejectedError extends Error {
   constructor(

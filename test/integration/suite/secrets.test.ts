@@ -36,7 +36,7 @@ describe('Secrets', function () {
     });
     await waitForDescriptions(api, {
       guarded: 'connected · POST-only (GET 404)',
-      'guarded-literal': /^error: The server requires authentication \(HTTP 401\)/,
+      'guarded-literal': /^error: The server rejected the token in this server's "Authorization" header \(HTTP 401\)/,
     });
     assert.ok(guarded.requests.some((r) => r.headers.authorization === `Bearer ${canary}`), 'the secret was sent to the server');
 

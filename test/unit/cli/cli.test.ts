@@ -7,6 +7,9 @@ import { useCleanup } from '../../support/cleanup';
 import { startPlainServer } from '../../support/connections';
 import { startServer } from '../../support/harness';
 import { closedPort } from '../../support/net';
+import { startProxy } from '../../support/proxy';
+import { startScriptedServer } from '../../support/scripted';
+import { waitFor } from '../../support/wait';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'mcp-connections.js');
@@ -158,7 +161,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       const run = await runCli(['probe', server.url]);
 
       assert.equal(run.code, 1);
-      assert.match(run.stdout, /The server requires authentication \(HTTP 401\) — add an "Authorization" header/);
+      assert.match(run.stdout, /The server asks you to sign in with OAuth \(HTTP 401\), which MCP Connections does not support yet — as a workaround, add an "Authorization": "Bearer <token>" header/);
     });
 
     it('a server that never answers: exit 1 naming the --timeout, within bounded time', async () => {
@@ -203,6 +206,54 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       const lines = run.stdout.trimEnd().split('\n');
       assert.ok(lines.includes('✗ The tool "nonexistent" reported an error.'), run.stdout);
       assert.equal(lines.at(-1), 'MCP error -32602: Tool nonexistent not found', 'the server\'s own words follow');
+    });
+  });
+
+  describe('what a hostile server sends', () => {
+    const ESC = '\u001b';
+    const hostile = () =>
+      startScriptedServer(cleanup, {
+        name: `evil${ESC}]0;pwned${'\u0007'}`,
+        capabilities: { tools: {} },
+        answers: {
+          'tools/list': () => ({ result: { tools: [{ name: `clear${ESC}[2J`, inputSchema: { type: 'object' } }] } }),
+          'tools/call': () => ({ result: { content: [{ type: 'text', text: `line 1\n\tindented${ESC}[31m red${'\b'}` }] } }),
+        },
+      });
+
+    it('human output: no control character of the server drives the terminal; a result keeps its newlines and tabs', async () => {
+      const server = await hostile();
+      for (const args of [['probe', server.url], ['call', server.url, `clear${ESC}[2J`]]) {
+        const run = await runCli(args);
+        assert.equal(run.code, 0, run.stdout + run.stderr);
+        assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(run.stdout), `a control character reached the terminal: ${JSON.stringify(run.stdout)}`);
+        assert.ok(run.stdout.includes('evil\\u001b]0;pwned\\u0007'), run.stdout);
+      }
+      const call = await runCli(['call', server.url, `clear${ESC}[2J`]);
+      assert.ok(call.stdout.endsWith('Result:\nline 1\n\tindented\\u001b[31m red\\u0008\n'), JSON.stringify(call.stdout));
+    });
+
+    it('--json stays exact: the server\'s strings as it sent them', async () => {
+      const server = await hostile();
+      const run = await runCli(['call', server.url, `clear${ESC}[2J`, '--json']);
+      const report = parseReport(run);
+      assert.equal(report.server.name, `evil${ESC}]0;pwned\u0007`);
+      assert.deepEqual(report.toolNames, [`clear${ESC}[2J`]);
+      assert.equal(report.result?.content[0].text, `line 1\n\tindented${ESC}[31m red\b`);
+    });
+  });
+
+  describe('numbers that are right', () => {
+    it('--json sessionReinitialised counts a re-initialisation during the connect', async () => {
+      const server = await startServer(cleanup, { get: { status: 404 } });
+      const proxy = await startProxy(cleanup, server, { hold: (method) => method === 'tools/list' });
+      const running = runCli(['probe', proxy.url, '--json']);
+      await waitFor(() => proxy.held.includes('tools/list'), 'the connect to reach tools/list');
+      await server.forgetSessions(); // the session the connect just opened is gone
+      proxy.release();
+      const report = parseReport(await running);
+      assert.equal(report.ok, true, report.error ?? '');
+      assert.equal(report.sessionReinitialised, 1);
     });
   });
 
