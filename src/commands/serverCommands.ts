@@ -69,7 +69,7 @@ async function resolveServer(ctx: CommandContext, arg: ServerArgument, title: st
   if (arg instanceof Connection) return ctx.manager.get(arg.name);
   const candidates = ctx.manager.all.filter(applies);
   if (candidates.length === 0) {
-    void ctx.notify.info(ctx.manager.all.length ? 'No MCP server is in a state for that.' : 'No MCP servers are configured yet — run "MCP: Add Server".');
+    void ctx.notify.info(ctx.manager.all.length ? 'No MCP server is in a state for that.' : 'No MCP servers are configured yet — run "MCP Connections: Add Server…".');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

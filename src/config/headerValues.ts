@@ -47,7 +47,7 @@ export async function resolveHeaderValues(
         throw new HeaderValueError(
           kind === 'env'
             ? `Header "${name}" uses \${env:${key}}, but the environment variable ${key} is not set.`
-            : `Header "${name}" uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP: Set Secret".`,
+            : `Header "${name}" uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP Connections: Set Secret…".`,
         );
       }
       replacements.push(replacement);

@@ -72,7 +72,7 @@ describe('config: resolveHeaderValues', () => {
 
   it('a missing secret: an error naming the reference and how to store it', async () => {
     const error = await failure(resolveHeaderValues({ 'X-Api-Key': '${secret:docs}' }, noSecrets, {}));
-    assert.equal(error.message, 'Header "X-Api-Key" uses ${secret:docs}, but no secret named "docs" is stored — run "MCP: Set Secret".');
+    assert.equal(error.message, 'Header "X-Api-Key" uses ${secret:docs}, but no secret named "docs" is stored — run "MCP Connections: Set Secret…".');
   });
 
   it('the error for a missing reference never contains a value that did resolve', async () => {

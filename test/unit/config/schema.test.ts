@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GET_FALLBACK_STATUSES, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from '../../../src/config/limits';
+import { Commands } from '../../../src/commands/ids';
 import { KNOWN_KEYS } from '../../../src/config/validate';
 import { TRANSPORT_KINDS } from '../../../src/transport/defaults';
 
@@ -39,5 +40,13 @@ describe('settings schema in package.json, held against the code', () => {
       const setting = properties[`mcpConnections.reconnect.${key}`];
       assert.deepEqual([setting.default, setting.minimum, setting.maximum], [RECONNECT[key].default, RECONNECT[key].minimum, RECONNECT[key].maximum], key);
     }
+  });
+});
+
+describe('commands in package.json', () => {
+  it('every command has the category "MCP Connections" (VS Code\'s own MCP support has "MCP: Add Server…"), and the ids match the code', () => {
+    const contributed = manifest.contributes.commands as { command: string; category: string }[];
+    assert.deepEqual(contributed.filter((c) => c.category !== 'MCP Connections').map((c) => c.command), []);
+    assert.deepEqual(contributed.map((c) => c.command).sort(), Object.values(Commands).sort());
   });
 });

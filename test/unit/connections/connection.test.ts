@@ -179,7 +179,7 @@ describe('Connection: failing to connect', () => {
     assert.ok(error instanceof ConnectionError);
     assert.equal(connection.state.kind, 'error');
     assert.match(error.reason, /\$\{secret:missing\}/);
-    assert.match(error.reason, /MCP: Set Secret/);
+    assert.match(error.reason, /MCP Connections: Set Secret…/);
     assert.equal(server.requests.length, 0);
   });
 
