@@ -5,6 +5,7 @@
 //   node --expose-gc loopback.js main <out.json>           connect, overhead, scale, re-initialisation
 //   node --expose-gc loopback.js memory <N> <out.json>     heap and RSS per idle connection (fresh process)
 import { fork, ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -14,7 +15,7 @@ import { silentLogger } from '../src/common/logger';
 import { DEFAULT_GLOBAL_SETTINGS, ServerEntry } from '../src/config/serverConfig';
 import { validateServer } from '../src/config/validate';
 import { Connection } from '../src/connections/connection';
-import { ConnectionManager } from '../src/connections/connectionManager';
+import { CONCURRENT_CONNECTS, ConnectionManager } from '../src/connections/connectionManager';
 import type { TestServerOptions } from '../test/fixtures/mcpServer';
 import { createHeaderSource } from '../src/config/headerValues';
 import { resolveEndpoint } from '../src/transport/endpoint';
@@ -93,6 +94,7 @@ export interface Summary {
   p95: number;
   mean: number;
   min: number;
+  max: number;
 }
 
 function summarise(values: number[]): Summary {
@@ -104,6 +106,7 @@ function summarise(values: number[]): Summary {
     p95: at(0.95),
     mean: sorted.reduce((s, v) => s + v, 0) / sorted.length,
     min: sorted[0],
+    max: sorted[sorted.length - 1],
   };
 }
 
@@ -454,6 +457,29 @@ async function transportAblations(url: string, check: (result: unknown) => void)
 
 // ---- 3. scale -------------------------------------------------------------------------------------
 
+/**
+ * How responsive the event loop stays: the longest gap between two turns (a 1 ms interval that
+ * fires late shows the stall) and the 99th percentile of the event-loop delay.
+ */
+function watchEventLoop() {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 1);
+    last = now;
+  }, 1);
+  return {
+    stop() {
+      clearInterval(timer);
+      histogram.disable();
+      return { longestStallMs: Math.max(longest, performance.now() - last - 1), loopDelayP99Ms: histogram.percentile(99) / 1e6 };
+    },
+  };
+}
+
 const SCALE_MIX = ['streaming', 'get404', 'get405', 'get406'];
 
 function scaleServerOptions(count: number): TestServerOptions[] {
@@ -461,11 +487,12 @@ function scaleServerOptions(count: number): TestServerOptions[] {
 }
 
 /** Applies `entries` to a fresh manager and times: all connected, all GET outcomes known, all disconnected. */
-async function connectMany(entries: ServerEntry[], servers?: ServerProcess) {
-  const manager = new ConnectionManager({ logger: silentLogger, headers: createHeaderSource(async () => undefined, {}), clientInfo: CLIENT_INFO });
+async function connectMany(entries: ServerEntry[], servers?: ServerProcess, concurrentConnects = CONCURRENT_CONNECTS) {
+  const manager = new ConnectionManager({ logger: silentLogger, headers: createHeaderSource(async () => undefined, {}), clientInfo: CLIENT_INFO, concurrentConnects });
   const isSettled = (c: Connection) => c.state.kind === 'connected' && (c.state.mode === 'streaming' || c.state.getFallback !== undefined);
   const serverCpu0 = servers ? await servers.call<number>('cpu') : 0;
   const cpu0 = process.cpuUsage();
+  const loop = watchEventLoop();
   const t0 = performance.now();
   let connectedAt = 0;
   const failed = new Set<string>();
@@ -492,6 +519,7 @@ async function connectMany(entries: ServerEntry[], servers?: ServerProcess) {
     throw new Error(`${error.message}; failures: ${[...failed].slice(0, 3).join(' | ')}`);
   });
   const settledAt = performance.now();
+  const { longestStallMs, loopDelayP99Ms } = loop.stop();
   const cpu = process.cpuUsage(cpu0);
   const serverCpu = servers ? (await servers.call<number>('cpu')) - serverCpu0 : 0;
   return {
@@ -500,6 +528,8 @@ async function connectMany(entries: ServerEntry[], servers?: ServerProcess) {
     settledMs: settledAt - t0,
     clientCpuMs: (cpu.user + cpu.system) / 1000,
     serverCpuMs: serverCpu,
+    longestStallMs,
+    loopDelayP99Ms,
     async dispose() {
       const d0 = performance.now();
       await manager.dispose();
@@ -513,7 +543,7 @@ async function scale(servers: ServerProcess, sizes: number[], repeats: Record<nu
   const started = await servers.start(scaleServerOptions(max));
   const entriesFor = (count: number, offset: number) =>
     Array.from({ length: count }, (_, i) => entry(`server-${i}`, started[(offset + i) % max].url));
-  const samples = new Map<number, { connectedMs: number; settledMs: number; clientCpuMs: number; serverCpuMs: number; disconnectMs: number }[]>();
+  const samples = new Map<number, { connectedMs: number; settledMs: number; clientCpuMs: number; serverCpuMs: number; disconnectMs: number; longestStallMs: number; loopDelayP99Ms: number }[]>();
   let single = 0;
   // Warm-up: one of each size's code paths.
   for (const count of [1, 10]) await (await connectMany(entriesFor(count, 0), servers)).dispose();
@@ -526,10 +556,42 @@ async function scale(servers: ServerProcess, sizes: number[], repeats: Record<nu
         // A single server cycles through the mix's kinds, so 1 and N measure the same mix.
         const run = await connectMany(entriesFor(count, count === 1 ? single++ % SCALE_MIX.length : 0), servers);
         const disconnectMs = await run.dispose();
-        (samples.get(count) ?? samples.set(count, []).get(count)!).push({ connectedMs: run.connectedMs, settledMs: run.settledMs, clientCpuMs: run.clientCpuMs, serverCpuMs: run.serverCpuMs, disconnectMs });
+        (samples.get(count) ?? samples.set(count, []).get(count)!).push({
+          connectedMs: run.connectedMs,
+          settledMs: run.settledMs,
+          clientCpuMs: run.clientCpuMs,
+          serverCpuMs: run.serverCpuMs,
+          disconnectMs,
+          longestStallMs: run.longestStallMs,
+          loopDelayP99Ms: run.loopDelayP99Ms,
+        });
       }
     }
   }
+  // The same sizes with every connect started at once (as before connects were scheduled), interleaved.
+  const unlimited = new Map<number, { connectedMs: number; longestStallMs: number }[]>();
+  const scheduled = new Map<number, { connectedMs: number; longestStallMs: number }[]>();
+  for (let round = 0; round < rounds * 2; round++) {
+    for (const count of [10, 100]) {
+      for (const [map, concurrency] of round % 2 ? [[unlimited, Infinity], [scheduled, CONCURRENT_CONNECTS]] as const : [[scheduled, CONCURRENT_CONNECTS], [unlimited, Infinity]] as const) {
+        collect();
+        await sleep(20);
+        const run = await connectMany(entriesFor(count, 0), servers, concurrency);
+        await run.dispose();
+        (map.get(count) ?? map.set(count, []).get(count)!).push({ connectedMs: run.connectedMs, longestStallMs: run.longestStallMs });
+      }
+    }
+  }
+  const scheduling = [10, 100].map((count) => {
+    const a = scheduled.get(count)!;
+    const b = unlimited.get(count)!;
+    return {
+      servers: count,
+      scheduled: { connectedMs: summarise(a.map((x) => x.connectedMs)), longestStallMs: summarise(a.map((x) => x.longestStallMs)) },
+      allAtOnce: { connectedMs: summarise(b.map((x) => x.connectedMs)), longestStallMs: summarise(b.map((x) => x.longestStallMs)) },
+      connectedVsAllAtOnce: ratio(a.map((x) => x.connectedMs), b.map((x) => x.connectedMs)),
+    };
+  });
   const base = samples.get(1)!;
   const rows = sizes.map((count) => {
     const s = samples.get(count)!;
@@ -543,9 +605,11 @@ async function scale(servers: ServerProcess, sizes: number[], repeats: Record<nu
       clientCpuMsPerConnect: median(s.map((x) => x.clientCpuMs)) / count,
       serverCpuMsPerConnect: median(s.map((x) => x.serverCpuMs)) / count,
       disconnectAllMs: summarise(s.map((x) => x.disconnectMs)),
+      longestStallMs: summarise(s.map((x) => x.longestStallMs)),
+      loopDelayP99Ms: summarise(s.map((x) => x.loopDelayP99Ms)),
     };
   });
-  return { mix: SCALE_MIX, serverPerConnection: true, rounds, repeats, rows };
+  return { mix: SCALE_MIX, serverPerConnection: true, concurrentConnects: CONCURRENT_CONNECTS, rounds, repeats, rows, scheduling };
 }
 
 // ---- 5. re-initialisation after a server restart --------------------------------------------------

@@ -19,6 +19,7 @@ import { Failure, failureOf } from './failures';
 import { LogLevel, logLineFor } from './logLines';
 import { dropReason, SentenceContext, sentenceFor } from './sentences';
 import { closeQuietly, OpenSession, openSession, SessionDeps } from './session';
+import type { ConnectSlots } from './connectSlots';
 import { Capabilities, ConnectedState, ConnectionState, GetFallback, sameState } from './state';
 
 export interface ConnectionOptions {
@@ -33,6 +34,8 @@ export interface ConnectionOptions {
   transport?: Partial<TolerantTransportOptions>;
   /** Whether the workspace is trusted: servers from workspace settings wait for it (default yes). */
   workspaceTrusted?: boolean;
+  /** Shared by the connections of a manager: how many connect at once. */
+  slots?: ConnectSlots;
 }
 
 /** Raised when a connect was superseded by a disconnect or a newer connect. */
@@ -233,14 +236,14 @@ export class Connection {
   private async attempt(generation: number, showAs: ConnectionState): Promise<void> {
     const config = this._entry.config!;
     this.setState(showAs);
-    this.log('info', `Connecting to ${config.endpoint.displayUrl} (transport: ${config.transport})`);
-    const started = Date.now();
-
     const cancel = new AbortController();
     this.cancelInFlight = () => cancel.abort(new ConnectCancelledError());
+    let release = () => undefined as void;
     let open: OpenSession;
     try {
-      open = await openSession(config, this.sessionDeps(), cancel.signal);
+      if (this.options.slots) release = await this.options.slots.acquire(cancel.signal);
+      this.log('info', `Connecting to ${config.endpoint.displayUrl} (transport: ${config.transport})`);
+      open = await openSession(config, this.sessionDeps(), cancel.signal).finally(release);
     } catch (error) {
       if (error instanceof ConnectCancelledError || generation !== this.generation) throw new ConnectCancelledError();
       const failure = this.failureOf(error);
@@ -263,7 +266,7 @@ export class Connection {
     this.watchLists(live.client);
     const state = this.connectedState(live, open.capabilities, open.catalog);
     this.setState(state);
-    this.log('info', `Connected in ${Date.now() - started} ms — ${this.describeConnected(state)}`);
+    this.log('info', `Connected in ${Date.now() - open.startedAt} ms — ${this.describeConnected(state)}`);
     this.logLists(state.catalog, LIST_NAMES);
   }
 

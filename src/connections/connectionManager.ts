@@ -2,8 +2,15 @@ import { Emitter } from '../common/events';
 import { referencesSecret } from '../config/headerValues';
 import { GlobalSettings, sameEntry, sameSettings, ServerEntry } from '../config/serverConfig';
 import { Connection, ConnectionOptions } from './connection';
+import { ConnectSlots } from './connectSlots';
 
-export type ManagerOptions = Omit<ConnectionOptions, 'settings'>;
+export type ManagerOptions = Omit<ConnectionOptions, 'settings' | 'slots'> & {
+  /** How many servers connect at once (default CONCURRENT_CONNECTS). */
+  concurrentConnects?: number;
+};
+
+/** Enough to connect a hundred loopback servers about as fast as all at once, few enough to keep every turn of the event loop short. */
+export const CONCURRENT_CONNECTS = 6;
 
 /**
  * Owns one Connection per configured server. `apply` takes the whole new list and touches only
@@ -26,8 +33,11 @@ export class ConnectionManager {
   /** Any connection's state changed. */
   readonly onDidChange = this.changed.event;
 
+  private readonly slots: ConnectSlots;
+
   constructor(private readonly options: ManagerOptions) {
     this.trusted = options.workspaceTrusted ?? true;
+    this.slots = new ConnectSlots(options.concurrentConnects ?? CONCURRENT_CONNECTS);
   }
 
   get all(): Connection[] {
@@ -122,7 +132,7 @@ export class ConnectionManager {
   }
 
   private create(entry: ServerEntry, settings: GlobalSettings): Connection {
-    const connection = new Connection(entry, { ...this.options, settings, workspaceTrusted: this.trusted });
+    const connection = new Connection(entry, { ...this.options, settings, workspaceTrusted: this.trusted, slots: this.slots });
     connection.onDidChange((c) => this.changed.fire(c));
     return connection;
   }

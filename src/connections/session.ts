@@ -27,6 +27,8 @@ export interface OpenSession {
   transport: TolerantTransport;
   capabilities: Capabilities;
   catalog: Catalog;
+  /** When the connect began (Date.now()). */
+  startedAt: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface OpenSession {
  * as soon as `cancel` aborts, closing what it opened.
  */
 export async function openSession(config: ServerConfig, deps: SessionDeps, cancel: AbortSignal): Promise<OpenSession> {
+  const startedAt = Date.now();
   const timeout = config.timeoutSeconds * 1000;
   const transport = new TolerantTransport({
     server: config.name,
@@ -60,7 +63,7 @@ export async function openSession(config: ServerConfig, deps: SessionDeps, cance
     clearTimeout(timer);
     const capabilities = capabilitiesOf(client);
     const catalog = { ...emptyCatalog(), ...(await untilAborted(fetchCatalog(client, capabilities, { signal: gate.signal, timeout, sentence: deps.sentence }), gate.signal)) };
-    return { client, transport, capabilities, catalog };
+    return { client, transport, capabilities, catalog, startedAt };
   } catch (error) {
     await closeQuietly(client);
     throw gate.signal.aborted ? gate.signal.reason : error;
