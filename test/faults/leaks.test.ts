@@ -71,7 +71,7 @@ describe('faults: leaks over many connect/disconnect cycles', function () {
     assert.equal(processListeners(), listenersBefore, 'no process listener beyond the baseline');
     assert.ok(heapGrowthMb < 8, `the heap did not grow with the cycles (${heapGrowthMb.toFixed(2)} MB)`);
     assert.deepEqual(logger.errors, [], 'no cycle failed');
-    assert.equal(requests, CYCLES * 7, 'per cycle: initialize, initialized, GET (405), the three lists, DELETE');
+    assert.equal(requests, CYCLES * 8, 'per cycle: initialize, initialized, GET (405), the four lists (tools, resources, resource templates, prompts), DELETE');
     await assertNoUnhandledRejections(rejectionsBefore);
     record({
       fault: `${CYCLES} connect/disconnect cycles`,
@@ -106,7 +106,7 @@ describe('faults: leaks over many connect/disconnect cycles', function () {
       );
       // Disconnect at a different point of the handshake each time: at once, a turn later, or
       // after the n-th request of the connect went out.
-      // (A connect makes at least 5 requests: initialize, initialized and the three lists.)
+      // (A connect makes at least 6 requests: initialize, initialized and the four lists.)
       const point = i % 7;
       if (point === 1) await new Promise((resolve) => setImmediate(resolve));
       else if (point >= 2) await waitFor(() => counter.calls.length - requestsAtStart >= point - 1, `request ${point - 1} of the connect`, 5000);
