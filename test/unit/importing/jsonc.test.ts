@@ -23,9 +23,8 @@ describe('importing: JSON with comments', () => {
   it('broken JSON: where it breaks, never the text around it (a token there stays out of the sentence)', () => {
     const broken = parseJsonc('{\n  "a": 1,\n  "Authorization" "Bearer ghp_SECRET123456789012345"\n}');
     assert.deepEqual(broken, { ok: false, problem: 'not valid JSON (line 3, column 19)' });
-    const unquoted = parseJsonc('{ "Authorization": Bearer ghp_SECRET123456789012345 }');
-    assert.equal(unquoted.ok, false);
-    assert.ok(!JSON.stringify(unquoted).includes('ghp_'), JSON.stringify(unquoted));
+    // Node's message for this one is `Unexpected token 'p', "{ "key": pw1234 }" is not valid JSON`.
+    assert.deepEqual(parseJsonc('{ "key": pw1234 }'), { ok: false, problem: 'not valid JSON' });
     assert.deepEqual(parseJsonc('  // only a comment\n'), { ok: false, problem: 'empty' });
   });
 });
