@@ -64,3 +64,14 @@ async function filesUnder(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+/** A temporary machine with the given files (paths relative to `<root>`, e.g. `home/.cursor/mcp.json`). */
+export async function treeWith(files: Record<string, string>, platform = 'linux'): Promise<Tree> {
+  const tree = await buildTree([], platform);
+  for (const [relative, text] of Object.entries(files)) {
+    const file = path.join(tree.root, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text.split('__WORKSPACE__').join(JSON.stringify(tree.folder).slice(1, -1)));
+  }
+  return tree;
+}
