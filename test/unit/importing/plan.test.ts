@@ -219,6 +219,12 @@ describe('importing: header values and secrets', () => {
     assert.deepEqual(servers.mixed.notes, ['Header "Authorization" mixes a literal value with ${…} references, so it is written to settings as it is — move the literal part into a secret by hand.']);
   });
 
+  it('names clash ignoring case, as settings do ("Docs" next to "docs" is a problem there)', async () => {
+    const { plan } = await planFiles(cursor({ Docs: { url: 'https://docs.example.com/mcp' } }), { docs: { url: 'https://old-docs.example.com/mcp' } });
+    assert.deepEqual(statuses(plan), [['Docs', 'cursor-global', 'clash', 'Docs (cursor)']]);
+    assert.deepEqual(plan.servers[0].notes, ['A server named "docs" is already configured with a different URL — this one is proposed as "Docs (cursor)".']);
+  });
+
   it('a secret key already referenced by another configured server is not reused', async () => {
     const { plan } = await planFiles(cursor({ docs: { url: 'https://docs.example.com/mcp', headers: { Authorization: 'Bearer tok_1234567890abcdef' } } }), {
       'old-docs': { url: 'https://old.example.com/mcp', headers: { Authorization: 'Bearer ${secret:docs.Authorization}' } },
