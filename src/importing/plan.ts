@@ -112,7 +112,7 @@ export function planImport(candidates: readonly Candidate[], options: PlanOption
       skip(checked.problem ?? 'The entry is not valid.');
       continue;
     }
-    const url = checked.config.url;
+    const url = checked.config.endpoint.configured;
     const transport = checked.config.transport;
 
     const signature = JSON.stringify([url, sortedHeaders(probe.translated)]);
@@ -348,7 +348,7 @@ function readExisting(existing: Record<string, unknown>): { names: string[]; sec
     for (const headerValue of Object.values(checked.config.headers)) {
       for (const match of headerValue.matchAll(/\$\{secret:([^}]+)\}/g)) secretKeys.push(match[1]);
     }
-    servers.push({ name, url: checked.config.url, transport: checked.config.transport, headers: maskHeaders(checked.config.headers) });
+    servers.push({ name, url: checked.config.endpoint.configured, transport: checked.config.transport, headers: maskHeaders(checked.config.headers) });
   }
   return { names, secretKeys, servers };
 }
