@@ -1,7 +1,16 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
+  CallToolResult,
+  CallToolResultSchema,
+  CompleteRequest,
+  CompleteResult,
+  GetPromptResult,
+  Progress,
   PromptListChangedNotificationSchema,
+  ReadResourceResult,
   ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { backoffDelay } from '../common/backoff';
@@ -20,6 +29,7 @@ import { LogLevel, logLineFor } from './logLines';
 import { dropReason, SentenceContext, sentenceFor } from './sentences';
 import { closeQuietly, OpenSession, openSession, SessionDeps } from './session';
 import type { ConnectSlots } from './connectSlots';
+import type { Elicitor, RootsSource } from './serverRequests';
 import { Capabilities, ConnectedState, ConnectionState, GetFallback, sameState } from './state';
 
 export interface ConnectionOptions {
@@ -36,6 +46,21 @@ export interface ConnectionOptions {
   workspaceTrusted?: boolean;
   /** Shared by the connections of a manager: how many connect at once. */
   slots?: ConnectSlots;
+  /** Asks the user what a server requests (elicitation); without it the client does not offer elicitation. */
+  elicit?: Elicitor;
+  /** The roots offered to servers; without them the client does not offer roots. */
+  roots?: RootsSource;
+}
+
+/** How a use-side request is made. */
+export interface UseOptions {
+  /** Cancels the request (the server is sent notifications/cancelled). */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Who asked, when it was not the user here ("chat"): said in the log line. */
+  origin?: string;
+  /** Logged at debug level (frequent, routine requests). */
+  quiet?: boolean;
 }
 
 /** Raised when a connect was superseded by a disconnect or a newer connect. */
@@ -69,6 +94,9 @@ export class Connection {
   private readonly changed = new Emitter<Connection>();
   /** Fires on every change of state. */
   readonly onDidChange = this.changed.event;
+  private readonly resourceUpdated = new Emitter<string>();
+  /** A subscribed resource changed on the server (notifications/resources/updated); the URI. */
+  readonly onDidUpdateResource = this.resourceUpdated.event;
 
   private _state: ConnectionState;
   private live: Live | undefined;
@@ -186,19 +214,76 @@ export class Connection {
     await this.live?.transport.whenModeKnown(maxWaitMs);
   }
 
-  async callTool(name: string, args: Record<string, unknown>) {
+  /** Connects if it is not connected (joining a connect under way); rejects with the reason it cannot. */
+  async ensureConnected(): Promise<void> {
+    if (this._state.kind !== 'connected') await this.connect();
+  }
+
+  /** tools/call: the raw result (its structured content is not checked against the tool's output schema, so what the server sent is shown). */
+  callTool(name: string, args: Record<string, unknown>, options: UseOptions = {}): Promise<CallToolResult> {
+    return this.use(`tools/call ${name}`, args, options, (client, request) =>
+      client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, request),
+    ).then((result) => result as CallToolResult);
+  }
+
+  readResource(uri: string, options: UseOptions = {}): Promise<ReadResourceResult> {
+    return this.use(`resources/read ${uri}`, undefined, options, (client, request) => client.readResource({ uri }, request));
+  }
+
+  getPrompt(name: string, args: Record<string, string> | undefined, options: UseOptions = {}): Promise<GetPromptResult> {
+    return this.use(`prompts/get ${name}`, args, options, (client, request) => client.getPrompt({ name, arguments: args }, request));
+  }
+
+  /** completion/complete, for an argument being typed: quiet in the log (there is one per keystroke). */
+  complete(params: CompleteRequest['params'], options: UseOptions = {}): Promise<CompleteResult> {
+    return this.use('completion/complete', undefined, { ...options, quiet: true }, (client, request) => client.complete(params, request));
+  }
+
+  /** resources/subscribe; `onDidUpdateResource` then fires for the URI. */
+  async subscribe(uri: string): Promise<void> {
+    await this.use(`resources/subscribe ${uri}`, undefined, { quiet: true }, (client, request) => client.subscribeResource({ uri }, request));
+  }
+
+  async unsubscribe(uri: string): Promise<void> {
+    await this.use(`resources/unsubscribe ${uri}`, undefined, { quiet: true }, (client, request) => client.unsubscribeResource({ uri }, request));
+  }
+
+  /** The workspace's roots changed: tell the server (it asks for them again). */
+  rootsChanged(): void {
+    void this.live?.client.sendRootsListChanged().catch(() => undefined);
+  }
+
+  /**
+   * One request of the use side: on the live client, within the server's timeout (or the caller's
+   * signal), with progress passed on; one log line for it (arguments at trace level only).
+   */
+  private async use<T>(label: string, args: unknown, options: UseOptions, run: (client: Client, request: RequestOptions) => Promise<T>): Promise<T> {
     const live = this.live;
     if (!live) throw this.failed({ kind: 'not-connected' });
+    const what = `${options.origin ? `${options.origin}: ` : ''}${this.shown(label, 200)}`;
+    if (args !== undefined && (this.options.logger.isTraceEnabled?.() ?? true)) this.log('trace', `${what} arguments: ${this.shown(JSON.stringify(args), 2000)}`);
+    const started = Date.now();
+    const request: RequestOptions = {
+      timeout: this.timeoutMs(),
+      signal: options.signal,
+      ...(options.onProgress ? { onprogress: options.onProgress, resetTimeoutOnProgress: true } : {}),
+    };
     try {
-      return await live.client.callTool({ name, arguments: args }, undefined, { timeout: this.timeoutMs() });
+      const result = await run(live.client, request);
+      const isError = (result as { isError?: unknown }).isError === true;
+      this.log(options.quiet ? 'debug' : 'info', `${what} — ${isError ? 'error result' : 'ok'} in ${Date.now() - started} ms`);
+      return result;
     } catch (error) {
-      throw this.requestFailed(live, error);
+      const failed = options.signal?.aborted ? this.failed({ kind: 'cancelled' }) : this.requestFailed(live, error);
+      this.log(options.quiet ? 'debug' : 'warn', `${what} — failed after ${Date.now() - started} ms: ${failed.reason}`);
+      throw failed;
     }
   }
 
   async dispose(): Promise<void> {
     await this.disconnect();
     this.changed.dispose();
+    this.resourceUpdated.dispose();
   }
 
   // ---- connecting -------------------------------------------------------------------------------
@@ -281,6 +366,11 @@ export class Connection {
       onEvent: (transport, event) => this.onTransportEvent(transport, event),
       onError: (error) => this.log('warn', `Transport error: ${this.sentence(this.failureOf(error))}`),
       sentence: (failure) => this.sentence(failure),
+      serverRequests: {
+        elicit: this.options.elicit,
+        roots: this.options.roots,
+        note: (text, level) => this.log(level, text),
+      },
     };
   }
 
@@ -327,6 +417,7 @@ export class Connection {
     client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools', ['tools']));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources', ['resources', 'resourceTemplates']));
     client.setNotificationHandler(PromptListChangedNotificationSchema, refresh('prompts', ['prompts']));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => this.resourceUpdated.fire(notification.params.uri));
   }
 
   // ---- staying connected ------------------------------------------------------------------------

@@ -36,6 +36,8 @@ export type Failure =
   | { kind: 'disabled' }
   | { kind: 'untrusted' }
   | { kind: 'not-connected' }
+  /** The caller cancelled the request. */
+  | { kind: 'cancelled' }
   | { kind: 'other'; message: string };
 
 export class ConnectTimeoutError extends Error {

@@ -61,6 +61,8 @@ export function sentenceFor(failure: Failure, context: SentenceContext): string 
       return 'The server is defined in workspace settings, and this workspace is not trusted — trust the workspace to connect it.';
     case 'not-connected':
       return 'The server is not connected.';
+    case 'cancelled':
+      return 'The request was cancelled.';
     case 'network':
       return networkSentence(failure.failure, context);
     case 'other':

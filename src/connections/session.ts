@@ -4,6 +4,7 @@ import { TolerantTransport, TolerantTransportOptions } from '../transport/tolera
 import type { TransportEvent } from '../transport/types';
 import { capabilitiesOf, Catalog, emptyCatalog, fetchCatalog } from './catalog';
 import { ConnectTimeoutError, Failure } from './failures';
+import { answerServerRequests, clientCapabilities, ServerRequestHandlers } from './serverRequests';
 import type { Capabilities } from './state';
 
 export interface SessionDeps {
@@ -19,6 +20,8 @@ export interface SessionDeps {
   onError: (error: Error) => void;
   /** The sentence for a failure (a list that could not be read says it). */
   sentence: (failure: Failure) => string;
+  /** What the client answers when the server asks it something. */
+  serverRequests: ServerRequestHandlers;
 }
 
 /** A live MCP session: the SDK client over our transport, and what the server told about itself. */
@@ -49,7 +52,8 @@ export async function openSession(config: ServerConfig, deps: SessionDeps, cance
     traceEnabled: deps.traceEnabled,
     ...deps.transport,
   });
-  const client = new Client(deps.clientInfo, { capabilities: {} });
+  const client = new Client(deps.clientInfo, { capabilities: clientCapabilities(deps.serverRequests) });
+  answerServerRequests(client, config.name, deps.serverRequests);
   transport.onEvent((event) => deps.onEvent(transport, event));
   client.onerror = deps.onError;
   // Aborting a request's signal after it completed still makes the SDK send notifications/cancelled,
