@@ -11,6 +11,8 @@ export interface HeadlessBrowserOptions {
   rewriteCallback?: (url: URL) => URL;
   /** Every URL requested, in order. */
   visited?: URL[];
+  /** The page the tab ends on (the callback's answer). */
+  pages?: { status: number; contentType: string | null; text: string }[];
 }
 
 export function headlessBrowser(options: HeadlessBrowserOptions = {}): (url: URL) => Promise<void> {
@@ -29,7 +31,8 @@ export function headlessBrowser(options: HeadlessBrowserOptions = {}): (url: URL
       jar.store(url, response.headers);
       const location = response.headers.get('location');
       if (isCallback) {
-        await response.text(); // the page the tab would show; the sign-in itself learns the outcome from its listener
+        // The page the tab shows; the sign-in itself learns the outcome from its listener, not from here.
+        options.pages?.push({ status: response.status, contentType: response.headers.get('content-type'), text: await response.text() });
         return;
       }
       if (response.status >= 300 && response.status < 400 && location) {
