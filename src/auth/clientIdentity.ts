@@ -42,7 +42,7 @@ export interface ClientRequest {
 export async function obtainClient(request: ClientRequest): Promise<ClientIdentity> {
   const { settings, metadata } = request;
   if (settings.clientId) {
-    request.secrets.add(settings.clientSecret);
+    request.secrets.addClientCredentials(settings.clientId, settings.clientSecret);
     return { information: { client_id: settings.clientId, client_secret: settings.clientSecret || undefined }, source: 'configured' };
   }
 
@@ -56,7 +56,7 @@ export async function obtainClient(request: ClientRequest): Promise<ClientIdenti
 
   const stored = request.stored;
   if (stored && stored.redirect_uri === request.redirectUri && !secretExpired(stored.information, request.now)) {
-    request.secrets.add(stored.information.client_secret);
+    request.secrets.addClientCredentials(stored.information.client_id, stored.information.client_secret);
     return { information: stored.information, source: stored.source };
   }
 
@@ -86,7 +86,7 @@ async function register(request: ClientRequest): Promise<ClientIdentity> {
     application_type: 'native',
   };
   const registered = await registerClient(request.issuer, { metadata: request.metadata, clientMetadata, fetchFn: request.fetchFn });
-  request.secrets.add(registered.client_secret);
+  request.secrets.addClientCredentials(registered.client_id, registered.client_secret);
   await request.save({ source: 'dynamic', redirect_uri: request.redirectUri, information: registered });
   request.emit({ kind: 'registered', server: request.server, issuer: request.issuer, clientId: registered.client_id, source: 'dynamic', redirectUri: request.redirectUri });
   return { information: registered, source: 'dynamic' };
@@ -110,7 +110,7 @@ async function ask(request: ClientRequest, refusal: string | undefined): Promise
   }
   const answer = await request.askForClient({ redirectUri: request.redirectUri, issuer });
   if (!answer?.clientId) throw new SignInFailedError(request.server, 'cancelled', { issuer });
-  request.secrets.add(answer.clientSecret);
+  request.secrets.addClientCredentials(answer.clientId, answer.clientSecret);
   const information: OAuthClientInformationMixed = { client_id: answer.clientId, client_secret: answer.clientSecret || undefined };
   await request.save({ source: 'entered', redirect_uri: request.redirectUri, information });
   request.emit({ kind: 'registered', server: request.server, issuer: request.issuer, clientId: answer.clientId, source: 'entered', redirectUri: request.redirectUri });

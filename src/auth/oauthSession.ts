@@ -89,7 +89,8 @@ export class OAuthSession {
     this.store = new SessionStore(options.store, options.server, canonicalResource(options.resourceUrl));
     this.fetchFn = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
-    this.secrets.add(options.settings.clientSecret);
+    if (options.settings.clientId) this.secrets.addClientCredentials(options.settings.clientId, options.settings.clientSecret);
+    else this.secrets.add(options.settings.clientSecret);
   }
 
   /** Whether a sign-in is known to be needed (set after a failed challenge), with the authorization server's issuer when known. */
@@ -246,7 +247,7 @@ export class OAuthSession {
     if (this.settings.clientMetadataUrl === tokens.client_id) return { client_id: tokens.client_id };
     const stored = await this.store.client(tokens.issuer);
     if (stored?.information.client_id !== tokens.client_id) return undefined;
-    this.secrets.add(stored.information.client_secret);
+    this.secrets.addClientCredentials(stored.information.client_id, stored.information.client_secret);
     return stored.information;
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OAuthSession, OAuthSessionOptions } from '../../../src/auth/oauthSession';
-import type { AuthEvent, InteractiveSignIn, OAuthSettings } from '../../../src/auth/types';
+import type { AuthEvent, AuthStore, InteractiveSignIn, OAuthSettings } from '../../../src/auth/types';
 import { headlessBrowser, HeadlessBrowserOptions } from '../../support/headlessBrowser';
 import { MemoryAuthStore } from '../../support/memoryAuthStore';
 import { Cleanup } from '../../support/mcpHarness';
@@ -17,7 +17,14 @@ export interface TestSession {
 
 export function newSession(
   resourceUrl: URL,
-  options: { settings?: OAuthSettings; store?: MemoryAuthStore; now?: () => number; server?: string } & Partial<Pick<OAuthSessionOptions, 'fetch'>> = {},
+  options: {
+    settings?: OAuthSettings;
+    store?: MemoryAuthStore;
+    /** Another kind of store for the session (then `store` of the result stays empty). */
+    authStore?: AuthStore;
+    now?: () => number;
+    server?: string;
+  } & Partial<Pick<OAuthSessionOptions, 'fetch'>> = {},
 ): TestSession {
   const store = options.store ?? new MemoryAuthStore();
   const events: AuthEvent[] = [];
@@ -32,7 +39,7 @@ export function newSession(
     server: options.server ?? 'test-server',
     resourceUrl,
     settings: options.settings ?? {},
-    store,
+    store: options.authStore ?? store,
     fetch: recordingFetch,
     now: options.now,
     onEvent: (event) => events.push(event),
