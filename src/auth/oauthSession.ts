@@ -19,7 +19,11 @@ import type { AuthEvent, AuthStatus, AuthStore, InteractiveSignIn, OAuthSettings
 const REFRESH_MARGIN_MS = 60_000;
 /** A token that a refresh produced less than this long ago and that is rejected anyway: another refresh would not help. */
 const FRESH_TOKEN_MS = 60_000;
-const MAX_STEP_UPS = 3;
+/**
+ * Sign-ins that challenges of one request key may start, the 401's included: a server that answers 403
+ * insufficient_scope forever gets at most this many authorization requests (conformance `auth/scope-retry-limit`).
+ */
+const MAX_SIGN_INS_PER_REQUEST = 3;
 const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
 
 export interface OAuthSessionOptions {
@@ -79,7 +83,7 @@ export class OAuthSession {
   /** `resource_metadata` and the scope of the latest challenge. */
   private readonly challenge: BearerChallenge = {};
   private stepUpScopes: string[] = [];
-  private readonly stepUps = new Map<string, number>();
+  private readonly signInsByRequest = new Map<string, number>();
   private discoveredHere = false;
   private signInNeeded?: { issuer?: string };
 
@@ -143,7 +147,7 @@ export class OAuthSession {
     if (tokens?.refresh_token && !this.freshFromRefresh(tokens)) outcome = await this.refresh(tokens, 'rejected');
     if (outcome?.kind === 'refreshed') return 'retry';
     if (outcome?.kind === 'failed') throw outcome.error;
-    return this.requireSignIn(outcome?.kind === 'grant-gone' ? 'invalid-grant' : tokens ? 'expired' : 'no-token', interactive);
+    return this.requireSignIn(outcome?.kind === 'grant-gone' ? 'invalid-grant' : tokens ? 'expired' : 'no-token', answer.requestKey ?? '', interactive);
   }
 
   /** The interactive flow, user-initiated. Resolves when tokens are stored. */
@@ -162,7 +166,7 @@ export class OAuthSession {
         await this.store.forgetDiscovery();
       }
     }
-    this.stepUps.clear();
+    this.signInsByRequest.clear();
     this.stepUpScopes = [];
     this.signInNeeded = undefined;
     this.emit({ kind: 'signed-out', server: this.server, forgotClient: options.forgetClient === true });
@@ -278,12 +282,12 @@ export class OAuthSession {
 
   // ---- challenges --------------------------------------------------------------------------------------------------
 
-  /** 403 insufficient_scope: a new authorization for the union of granted and challenged scopes (G6), at most 3 per request key. */
+  /** 403 insufficient_scope: a new authorization for the union of granted and challenged scopes (G6), within the per-request-key limit. */
   private async stepUp(challenge: BearerChallenge, requestKey: string, interactive: InteractiveSignIn | undefined): Promise<'retry'> {
     const tokens = await this.currentTokens();
     const wanted = unionScopes(splitScope(tokens?.scope), splitScope(challenge.scope));
-    const attempts = this.stepUps.get(requestKey) ?? 0;
-    if (attempts >= MAX_STEP_UPS) throw new InsufficientScopeError(this.server, wanted, attempts);
+    const attempts = this.signInsByRequest.get(requestKey) ?? 0;
+    if (attempts >= MAX_SIGN_INS_PER_REQUEST) throw new InsufficientScopeError(this.server, wanted, attempts);
     this.stepUpScopes = unionScopes(this.stepUpScopes, wanted);
     const issuer = tokens?.issuer ?? (await this.knownIssuer());
     if (!interactive) {
@@ -291,14 +295,15 @@ export class OAuthSession {
       this.emit({ kind: 'sign-in-required', server: this.server, issuer, reason: 'insufficient-scope' });
       throw new SignInRequiredError(this.server, 'insufficient-scope', issuer, wanted);
     }
-    this.stepUps.set(requestKey, attempts + 1);
+    this.signInsByRequest.set(requestKey, attempts + 1);
     this.emit({ kind: 'step-up', server: this.server, issuer, scopes: wanted, attempt: attempts + 1, requestKey });
     await this.signIn(interactive);
     return 'retry';
   }
 
-  private async requireSignIn(reason: SignInRequiredReason, interactive: InteractiveSignIn | undefined): Promise<'retry'> {
+  private async requireSignIn(reason: SignInRequiredReason, requestKey: string, interactive: InteractiveSignIn | undefined): Promise<'retry'> {
     if (interactive) {
+      this.signInsByRequest.set(requestKey, (this.signInsByRequest.get(requestKey) ?? 0) + 1);
       await this.signIn(interactive);
       return 'retry';
     }

@@ -107,6 +107,13 @@ describe('OAuth scopes and step-up (in-memory AS)', () => {
     assert.ok(as.log.authorizations().slice(1).every((entry) => entry.query.scope === 'mcp:read mcp:admin'));
   });
 
+  it('a request signed in after its 401 and then refused 403 forever makes at most 3 authorization requests in all', async () => {
+    const as = await fixture({ challengeScope: ['mcp:read'], stepUp: { initialize: ['mcp:admin'] }, knobs: { neverGrant: ['mcp:admin'] } });
+    const { session } = newSession(as.mcpUrl);
+    await assert.rejects(connectMcp(cleanup, as.mcpUrl, session, browser()), (error: unknown) => error instanceof InsufficientScopeError && error.attempts === 3);
+    assert.equal(as.log.authorizations().length, 3, 'the 401 sign-in and two step-ups');
+  });
+
   it('without an interactive caller, a step-up is SignInRequiredError(insufficient-scope) naming the scopes; the next sign-in asks for them', async () => {
     const as = await fixture({ challengeScope: ['mcp:read'], prmScopes: ['mcp:read'], stepUp: { 'tools/call:write': ['mcp:write'] } });
     const { session } = newSession(as.mcpUrl);
