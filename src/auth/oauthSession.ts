@@ -302,8 +302,10 @@ export class OAuthSession {
   }
 
   private async requireSignIn(reason: SignInRequiredReason, requestKey: string, interactive: InteractiveSignIn | undefined): Promise<'retry'> {
-    if (interactive) {
-      this.signInsByRequest.set(requestKey, (this.signInsByRequest.get(requestKey) ?? 0) + 1);
+    const attempts = this.signInsByRequest.get(requestKey) ?? 0;
+    // A server that keeps rejecting fresh tokens does not get a browser opened again and again.
+    if (interactive && attempts < MAX_SIGN_INS_PER_REQUEST) {
+      this.signInsByRequest.set(requestKey, attempts + 1);
       await this.signIn(interactive);
       return 'retry';
     }

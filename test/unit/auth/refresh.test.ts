@@ -171,6 +171,20 @@ describe('OAuth refresh', () => {
     assert.equal(fixture.log.tokenRequests('refresh_token').length, 1);
   });
 
+  it('a server that rejects every token gets at most 3 interactive sign-ins per request key, refreshes in between', async () => {
+    const fixture = await startOAuthFixture();
+    cleanup.add(() => fixture.close());
+    const { session } = newSession(fixture.mcpUrl);
+    const opener = browser();
+    let retries = 0;
+    const error = await (async () => {
+      for (;;) await session.challenged({ status: 401, wwwAuthenticate: 'Bearer', authorization: await session.authorization(), requestKey: 'tools/list' }, opener), retries++;
+    })().catch((caught: unknown) => caught);
+    assert.ok(error instanceof SignInRequiredError, String(error));
+    assert.equal(opener.opened.length, 3);
+    assert.equal(retries, 6, 'three sign-ins, each followed by one refresh, each answered with a retry');
+  });
+
   it('invalid_grant on refresh: tokens forgotten, SignInRequiredError, and no loop afterwards', async () => {
     const { fixture, session, store } = await withFixture();
     const client = await connectMcp(cleanup, fixture.mcpUrl, session);
