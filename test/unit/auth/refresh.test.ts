@@ -3,10 +3,8 @@ import { refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { SignInRequiredError, TokenRefreshError } from '../../../src/auth/errors';
 import type { StoredClient, StoredDiscovery, StoredTokens } from '../../../src/auth/sessionStore';
-import { newApp, serveApp, startOAuthFixture } from '../../fixtures/authServer';
-import { startOidcProvider } from '../../fixtures/authServer/oidcProvider';
-import { installProtectedMcpServer } from '../../fixtures/authServer/protectedMcpServer';
-import { RequestLog } from '../../fixtures/authServer/requestLog';
+import { startOAuthFixture } from '../../fixtures/authServer';
+import { startOidcProtectedServer } from '../../fixtures/authServer/oidcProvider';
 import { Cleanup, useCleanup } from '../../support/mcpHarness';
 import { browser, callTool, connectMcp, newSession, TestSession } from './support';
 
@@ -28,13 +26,9 @@ async function signedIn(cleanup: Cleanup, which: 'in-memory' | 'oidc-provider'):
     cleanup.add(() => fixture.close());
     mcpUrl = fixture.mcpUrl;
   } else {
-    const app = newApp(new RequestLog(), 'mcp');
-    const served = await serveApp(app);
-    cleanup.add(() => served.close());
-    mcpUrl = new URL(`${served.url}/mcp`);
-    const oidc = await startOidcProvider({ resource: mcpUrl.href, resourceScopes: ['mcp:read', 'mcp:write'] });
-    cleanup.add(() => oidc.close());
-    installProtectedMcpServer(app, { mcpUrl, verifier: oidc.verifier, authorizationServers: [oidc.issuer], protectedResourceMetadata: 'path', scopesSupported: ['mcp:read', 'mcp:write'] });
+    const fixture = await startOidcProtectedServer();
+    cleanup.add(() => fixture.close());
+    mcpUrl = fixture.mcpUrl;
   }
   let offset = 0;
   const test = newSession(mcpUrl, { now: () => Date.now() + offset });
