@@ -1,6 +1,7 @@
 // Bundles the extension and the command line, each into one file.
 // `node esbuild.mjs` builds minified bundles (what ships); `--dev` keeps them readable with source maps.
 // Importing this module builds nothing: bench/ reuses `extensionBuild` to weigh the bundle.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -51,10 +52,34 @@ export const extensionBuild = {
   plugins: [withoutToolOutputValidation],
 };
 
+/**
+ * The Call Tool form's webview (browser code: lit and @vscode-elements go only in here, never in
+ * dist/extension.js) with its stylesheet (dist/form.css), and the codicon font its icons use.
+ */
+export const formBuild = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  entryPoints: ['src/form/webview/main.mts'],
+  outfile: 'dist/form.js',
+  plugins: [
+    {
+      name: 'codicons',
+      setup(build) {
+        build.onEnd(() => {
+          for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join('node_modules/@vscode/codicons/dist', file), path.join('dist', file));
+        });
+      },
+    },
+  ],
+};
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await Promise.all([
     esbuild.build(extensionBuild),
     esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+    esbuild.build(formBuild),
     // The demo servers for `npm start` and the UI test; not part of the extension.
     esbuild.build({ ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' }),
   ]);
