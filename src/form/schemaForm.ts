@@ -144,9 +144,9 @@ const FORMATS: Record<string, { input: StringInput; placeholder?: string; hint: 
   iri: { input: 'url', placeholder: 'https://example.com/', hint: 'An IRI' },
   'uri-reference': { input: 'text', placeholder: '/path or https://example.com/', hint: 'A URI or relative reference' },
   date: { input: 'date', hint: 'A date (YYYY-MM-DD)' },
-  'date-time': { input: 'text', placeholder: '2025-01-31T14:30:00Z', hint: 'A date and time with offset (RFC 3339)' },
-  time: { input: 'text', placeholder: '14:30:00Z', hint: 'A time with offset (RFC 3339)' },
-  duration: { input: 'text', placeholder: 'P1DT2H', hint: 'A duration (ISO 8601)' },
+  'date-time': { input: 'text', placeholder: 'e.g. 2025-01-31T14:30:00Z', hint: 'A date and time with offset (RFC 3339)' },
+  time: { input: 'text', placeholder: 'e.g. 14:30:00Z', hint: 'A time with offset (RFC 3339)' },
+  duration: { input: 'text', placeholder: 'e.g. P1DT2H', hint: 'A duration (ISO 8601)' },
   uuid: { input: 'text', placeholder: '123e4567-e89b-12d3-a456-426614174000', hint: 'A UUID' },
   hostname: { input: 'text', placeholder: 'example.com', hint: 'A host name' },
   ipv4: { input: 'text', placeholder: '192.0.2.1', hint: 'An IPv4 address' },
@@ -302,12 +302,13 @@ function textSpec(schema: Schema): TextSpec & { hint?: string } {
   const minLength = count(schema.minLength);
   const maxLength = count(schema.maxLength);
   if (minLength !== undefined && minLength > 0) spec.minLength = minLength;
+  const hintMin = spec.minLength !== undefined && spec.minLength > 1 ? spec.minLength : undefined; // "at least 1" only means "not empty"
   if (maxLength !== undefined) spec.maxLength = maxLength;
   if (typeof schema.pattern === 'string') spec.pattern = schema.pattern;
   const parts: string[] = [];
   if (known?.hint) parts.push(known.hint);
   else if (format !== undefined && format !== 'password') parts.push(`Format: ${format}`);
-  const length = lengthHint(spec.minLength, spec.maxLength, 'character');
+  const length = lengthHint(hintMin, spec.maxLength, 'character');
   if (length) parts.push(length);
   if (parts.length) spec.hint = capitalise(parts.join(', '));
   return spec;
@@ -359,7 +360,7 @@ interface Context {
   hasSecret: boolean;
 }
 
-function fieldOf(raw: unknown, path: string[], required: boolean, depth: number, ctx: Context): Field | undefined {
+function fieldOf(raw: unknown, path: string[], required: boolean, depth: number, ctx: Context, sent: boolean): Field | undefined {
   const where = describePath(path);
   if (++ctx.fieldCount > MAX_FIELDS) return undefined;
   if (!isRecord(raw)) {
@@ -416,7 +417,7 @@ function fieldOf(raw: unknown, path: string[], required: boolean, depth: number,
         ctx.problems.push(`objects nested more than ${MAX_DEPTH} deep at ${where}`);
         return undefined;
       }
-      const fields = objectFields(schema, path, depth + 1, ctx);
+      const fields = objectFields(schema, path, depth + 1, ctx, sent && required);
       if (fields === undefined) return undefined;
       return { ...common, kind: 'object', fields };
     }
@@ -490,7 +491,12 @@ function arrayField(schema: Schema, common: FieldCommon, path: string[], ctx: Co
   return { ...withHint, kind: 'list', item, uniqueItems: schema.uniqueItems === true, ...bounds };
 }
 
-function objectFields(schema: Schema, path: string[], depth: number, ctx: Context): Field[] | undefined {
+/**
+ * `sent`: this object is always in the arguments (it and every object around it are required). Fields of
+ * an object that may be left out do not start with their defaults (see initialValues); their hint says
+ * the default instead.
+ */
+function objectFields(schema: Schema, path: string[], depth: number, ctx: Context, sent: boolean): Field[] | undefined {
   const where = describePath(path);
   const properties = own(schema, 'properties');
   const additional = own(schema, 'additionalProperties');
@@ -510,8 +516,14 @@ function objectFields(schema: Schema, path: string[], depth: number, ctx: Contex
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
   const fields: Field[] = [];
   for (const [key, value] of Object.entries(properties)) {
-    const field = fieldOf(value, [...path, key], required.has(key), depth, ctx);
-    if (field) fields.push(field);
+    const field = fieldOf(value, [...path, key], required.has(key), depth, ctx, sent);
+    if (!field) continue;
+    if (!sent && field.kind !== 'object' && field.default !== undefined) {
+      const shown = JSON.stringify(field.default) ?? '';
+      const words = `Default: ${shown.length > 60 ? `${shown.slice(0, 59)}…` : shown}`;
+      field.hint = field.hint ? `${field.hint}. ${words}` : words;
+    }
+    fields.push(field);
   }
   return fields;
 }
@@ -533,7 +545,7 @@ export function formFor(schema: unknown): FormModel | Unsupported {
   for (const keyword of ['anyOf', 'oneOf', 'enum', 'const']) {
     if (own(root, keyword) !== undefined) ctx.problems.push(`${keyword} at the top level`);
   }
-  const fields = ctx.problems.length ? undefined : objectFields(root, [], 0, ctx);
+  const fields = ctx.problems.length ? undefined : objectFields(root, [], 0, ctx, true);
   if (ctx.fieldCount > MAX_FIELDS) ctx.problems.push(`more than ${MAX_FIELDS} fields`);
   if (ctx.problems.length > 0 || fields === undefined) return { unsupported: [...new Set(ctx.problems)] };
   return { schema, fields, hasSecret: ctx.hasSecret };
@@ -699,8 +711,9 @@ export function argumentsToValues(model: FormModel, args: Record<string, unknown
 /**
  * The values the form starts with: each field's schema default (when it fits the field; an object's
  * default fills its fields), then the remembered arguments over them, as far as they still fit the
- * schema. A required checkbox without a default starts unchecked (false), since it always shows a value;
- * inside an optional object it starts unset, so that the object is not sent just for it.
+ * schema. A required checkbox without a default starts unchecked (false), since it always shows a value.
+ * Inside an optional object nothing starts set (defaults show in the hint instead): otherwise the object
+ * would always be sent, and fail the check for its required fields the user never meant to fill.
  */
 export function initialValues(model: FormModel, lastArgs?: Record<string, unknown>): FormValues {
   const values: FormValues = {};
@@ -709,14 +722,16 @@ export function initialValues(model: FormModel, lastArgs?: Record<string, unknow
   const applyDefaults = (fields: readonly Field[], sent: boolean) => {
     for (const field of fields) {
       if (field.kind === 'object') {
-        if (isRecord(field.default)) place(field.fields, field.default, field.path, values, ignored);
-        applyDefaults(field.fields, sent && field.required);
+        const inner = sent && field.required;
+        if (inner && isRecord(field.default)) place(field.fields, field.default, field.path, values, ignored);
+        applyDefaults(field.fields, inner);
         continue;
       }
+      if (!sent) continue;
       if (field.default !== undefined) {
         const result = toRaw(field, field.default);
         if (result.ok) values[field.id] = result.raw;
-      } else if (field.kind === 'boolean' && field.required && !field.nullable && sent) {
+      } else if (field.kind === 'boolean' && field.required && !field.nullable) {
         values[field.id] = false;
       }
     }

@@ -95,12 +95,13 @@ describe('form: formFor (schema → form)', () => {
       [{ type: 'string', format: 'uri' }, { input: 'url', hint: 'A URI' }],
       [{ type: 'string', format: 'url' }, { input: 'url', hint: 'A URL' }],
       [{ type: 'string', format: 'date' }, { input: 'date', hint: 'A date (YYYY-MM-DD)' }],
-      [{ type: 'string', format: 'date-time' }, { input: 'text', placeholder: '2025-01-31T14:30:00Z' }],
-      [{ type: 'string', format: 'time' }, { input: 'text', placeholder: '14:30:00Z' }],
+      [{ type: 'string', format: 'date-time' }, { input: 'text', placeholder: 'e.g. 2025-01-31T14:30:00Z' }],
+      [{ type: 'string', format: 'time' }, { input: 'text', placeholder: 'e.g. 14:30:00Z' }],
       [{ type: 'string', format: 'uuid' }, { input: 'text', hint: 'A UUID' }],
       [{ type: 'string', format: 'x-custom' }, { input: 'text', hint: 'Format: x-custom' }],
       [{ type: 'string', minLength: 3, maxLength: 20 }, { minLength: 3, maxLength: 20, hint: '3–20 characters' }],
       [{ type: 'string', maxLength: 1 }, { maxLength: 1, hint: 'Up to 1 character' }],
+      [{ type: 'string', minLength: 1 }, { minLength: 1, hint: undefined }],
       [{ type: 'string', pattern: '^[a-z]+$' }, { pattern: '^[a-z]+$' }],
       [{ type: 'string', format: 'password' }, { input: 'password', secret: true }],
       [{ type: 'string', writeOnly: true }, { input: 'password', secret: true }],
@@ -230,7 +231,7 @@ describe('form: formFor (schema → form)', () => {
 describe('form: initialValues', () => {
   it('fills defaults that fit the field, required checkboxes start unchecked', () => {
     const m = model(RICH);
-    assert.deepEqual(initialValues(m), { '/units': '"metric"', '/days': '3', '/alerts': true, '/options/label': 'x' });
+    assert.deepEqual(initialValues(m), { '/units': '"metric"', '/days': '3', '/alerts': true });
     const required = model({ type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] });
     assert.deepEqual(initialValues(required), { '/ok': false });
   });
@@ -241,8 +242,18 @@ describe('form: initialValues', () => {
   });
 
   it('an object default fills its fields', () => {
-    const m = model({ type: 'object', properties: { o: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } }, default: { a: 'A', b: 2 } } } });
+    const m = model({ type: 'object', properties: { o: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } }, default: { a: 'A', b: 2 } } }, required: ['o'] });
     assert.deepEqual(initialValues(m), { '/o/a': 'A', '/o/b': '2' });
+  });
+
+  it('inside an optional object nothing starts set (it would be sent and fail on its required fields); the hint says the default', () => {
+    const m = model(RICH);
+    const label = leaves(m.fields).find((f) => f.id === '/options/label');
+    assert.equal(label?.hint, 'Default: "x"');
+    assert.equal(leaves(m.fields).find((f) => f.id === '/days')?.hint, 'A whole number from 1 to 14');
+    assert.deepEqual(valuesToArguments(m, initialValues(m)), { units: 'metric', days: 3, alerts: true });
+    const required = model({ ...RICH, required: ['city', 'days', 'options'] });
+    assert.deepEqual(initialValues(required), { '/units': '"metric"', '/days': '3', '/alerts': true, '/options/verbose': false, '/options/label': 'x' });
   });
 
   it('remembered arguments go over the defaults, as far as they still fit the schema', () => {
@@ -252,7 +263,6 @@ describe('form: initialValues', () => {
       '/units': '"imperial"',
       '/days': '7',
       '/alerts': true, // the remembered "yes" does not fit a checkbox: the default stays
-      '/options/label': 'x',
       '/city': 'Oslo',
       '/tags': ['a', 'b'],
       '/options/verbose': true,
