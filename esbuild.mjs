@@ -1,10 +1,11 @@
-// Bundles the extension, the command line and the demo servers, each into one file.
+// Bundles the extension, the form's webview, the command line and the demo servers, each into one file.
 //   node esbuild.mjs             minified bundles (what ships)
 //   node esbuild.mjs --dev       readable, with source maps
 //   node esbuild.mjs --watch     rebuild on change, and type-check with tsc --watch (the F5 loop; implies --dev)
-//   node esbuild.mjs --extension only the extension bundle (what `vsce package` needs)
+//   node esbuild.mjs --extension only what the extension ships (what `vsce package` needs)
 // Importing this module builds nothing: bench/ reuses `extensionBuild` to weigh the bundle.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -24,13 +25,13 @@ export const common = {
 
 /**
  * The SDK `Client` validates tool *output* against each tool's outputSchema, compiling every listed
- * schema with ajv at `tools/list`. The extension lists tools but never calls one, so in the extension
- * that validator only costs: ajv, ajv-formats, fast-uri and friends are 134 KB of the 372 KB bundle,
+ * schema with ajv at `tools/list`. The extension calls tools with a plain `tools/call` request (it
+ * shows what the server sent, valid or not), so in the extension that validator only costs: ajv, ajv-formats, fast-uri and friends are 134 KB of the 372 KB bundle,
  * each Client builds its own Ajv instance, each listed output schema is compiled (≈1 ms each), and a
  * schema ajv cannot compile (an unresolvable $ref, say) makes `listTools`, and so the connect, fail.
  * The extension bundle therefore gets a validator that accepts any structured output (the SDK still
  * requires structured content from a tool that declares an output schema). The CLI calls tools and
- * keeps the SDK's ajv validator. If the extension ever calls tools, drop this plugin.
+ * keeps the SDK's ajv validator. If the extension ever calls tools through `Client.callTool`, drop this plugin.
  * Measured by `npm run bench` (bench/results.json, "bundle").
  */
 export const withoutToolOutputValidation = {
@@ -56,15 +57,39 @@ export const extensionBuild = {
   plugins: [withoutToolOutputValidation],
 };
 
+/**
+ * The Call Tool form's webview (browser code: lit and @vscode-elements go only in here, never in
+ * dist/extension.js), and the codicon font its icons use.
+ */
+export const formBuild = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  entryPoints: ['src/form/webview/main.mts'],
+  outfile: 'dist/form.js',
+  plugins: [
+    {
+      name: 'codicons',
+      setup(build) {
+        build.onEnd(() => {
+          for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join('node_modules/@vscode/codicons/dist', file), path.join('dist', file));
+        });
+      },
+    },
+  ],
+};
+
+const shipped = [extensionBuild, formBuild];
 const builds = [
-  extensionBuild,
+  ...shipped,
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   // The demo servers for `npm start` and the UI test; not part of the extension.
   { ...common, minify: false, entryPoints: ['src/demo/demoServers.ts'], outfile: 'dist/demo.js' },
 ];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const wanted = process.argv.includes('--extension') ? [extensionBuild] : builds;
+  const wanted = process.argv.includes('--extension') ? shipped : builds;
   if (watch) {
     for (const options of wanted) await (await esbuild.context({ ...options, logLevel: 'info' })).watch();
     spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit', '--watch', '--preserveWatchOutput'], { stdio: 'inherit' });

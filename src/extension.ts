@@ -9,6 +9,14 @@ import { createLog } from './views/logChannel';
 import { createNotifier } from './views/notifications';
 import { ServersTreeProvider } from './views/serversTree';
 import { createStatusBar } from './views/statusBar';
+import { LastArguments } from './form/lastArguments';
+import { Calls } from './use/calls';
+import { DOCUMENT_SCHEME, McpDocuments } from './use/documents';
+import { createElicitor } from './use/elicitation';
+import { workspaceRoots } from './use/roots';
+import { DocumentShower } from './use/showDocument';
+import { ResourceSubscriptions } from './use/subscriptions';
+import { registerUseCommands } from './use/useCommands';
 
 let manager: ConnectionManager | undefined;
 
@@ -18,24 +26,42 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   const { channel, logger: channelLogger } = createLog();
   const logger = recorder.logger(channelLogger);
   context.subscriptions.push(channel);
+  const notify = createNotifier(recorder.notified, recorder.progressShown);
+  const roots = workspaceRoots();
+  context.subscriptions.push(roots);
 
   const connections = new ConnectionManager({
     logger,
     clientInfo: { name: 'mcp-connections-vscode', version: context.extension.packageJSON.version },
     headers: createHeaderSource((name) => Promise.resolve(context.secrets.get(secretStorageKey(name)))),
     workspaceTrusted: vscode.workspace.isTrusted,
+    elicit: createElicitor({ extensionUri: context.extensionUri, notify, onQuestion: recorder.questionAsked }),
+    roots,
   });
   manager = connections;
   const tree = new ServersTreeProvider(connections);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view, createStatusBar(connections, FOCUS_VIEW));
 
+  // The use side: results, resources and prompts open as read-only documents of our own scheme.
+  const documents: McpDocuments = new McpDocuments((resource) => calls.reread(resource.server, resource.uri));
+  const shower = new DocumentShower(documents, (text) => logger.info(text));
+  const calls: Calls = new Calls(connections, documents, shower, notify);
+  context.subscriptions.push(
+    documents,
+    shower,
+    vscode.workspace.registerFileSystemProvider(DOCUMENT_SCHEME, documents, { isReadonly: true, isCaseSensitive: true }),
+    new ResourceSubscriptions(connections, documents, calls),
+  );
+
   const applySettings = () => {
     const { entries, settings, problems } = readSettings();
     void connections.apply(entries, settings, problems);
   };
+  const commandContext = { manager: connections, log: channel, secrets: context.secrets, notify, reloadSettings: applySettings };
   context.subscriptions.push(
-    ...registerCommands({ manager: connections, log: channel, secrets: context.secrets, notify: createNotifier(recorder.notified), reloadSettings: applySettings }),
+    ...registerCommands(commandContext),
+    ...registerUseCommands({ ...commandContext, calls, lastArguments: new LastArguments(context.globalState), extensionUri: context.extensionUri }),
     watchSettings(applySettings),
     vscode.workspace.onDidGrantWorkspaceTrust(() => connections.setWorkspaceTrusted(true)),
   );

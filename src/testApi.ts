@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from './common/logger';
 import type { ConnectionManager } from './connections/connectionManager';
+import type { OpenQuestion } from './use/elicitation';
+import type { ShownProgress } from './views/notifications';
 import type { ServersTreeProvider, TreeNode } from './views/serversTree';
 
 const KEPT_LINES = 2000;
@@ -18,6 +20,8 @@ export interface NodeSnapshot {
 export function createRecorder() {
   const lines: string[] = [];
   const notifications: { level: string; message: string }[] = [];
+  const progress: ShownProgress[] = [];
+  let question: OpenQuestion | undefined;
   const keep = (line: string) => {
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
@@ -33,6 +37,10 @@ export function createRecorder() {
       error: (m) => (keep(`[error] ${m}`), logger.error(m)),
     }),
     notified: (level: string, message: string) => void notifications.push({ level, message }),
+    progressShown: (shown: ShownProgress) => void progress.push(shown),
+    questionAsked: (asked: OpenQuestion | undefined) => void (question = asked),
+    progress,
+    question: () => question,
   };
 }
 
@@ -50,6 +58,10 @@ export function createTestApi(recorder: ReturnType<typeof createRecorder>, optio
     notifications: () => [...recorder.notifications],
     /** The error notifications' messages, in order. */
     errorsShown: () => recorder.notifications.filter((n) => n.level === 'error').map((n) => n.message),
+    /** The progress notifications shown (title, messages), each with the Cancel its button triggers. */
+    progressShown: () => [...recorder.progress],
+    /** The question a server's elicitation is asking right now in a quick input, if any: tests answer it there. */
+    openQuestion: () => recorder.question(),
     /** Where this extension's logs go; the output channel's file is under the same logs folder. */
     logUri: options.logUri,
     /** What the tree shows, read from the TreeItems its provider makes. */

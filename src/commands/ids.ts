@@ -11,6 +11,9 @@ export const Commands = {
   showLog: 'mcpConnections.showLog',
   setSecret: 'mcpConnections.setSecret',
   clearSecret: 'mcpConnections.clearSecret',
+  callTool: 'mcpConnections.callTool',
+  readResource: 'mcpConnections.readResource',
+  getPrompt: 'mcpConnections.getPrompt',
 } as const;
 
 export const VIEW_ID = 'mcpConnections.servers';

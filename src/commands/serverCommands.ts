@@ -64,7 +64,8 @@ async function userConnect(ctx: CommandContext, connection: Connection): Promise
   }
 }
 
-async function resolveServer(ctx: CommandContext, arg: ServerArgument, title: string, applies: (c: Connection) => boolean): Promise<Connection | undefined> {
+/** The server a command is for: the one given, or one the user picks among those `applies` to. */
+export async function resolveServer(ctx: Pick<CommandContext, 'manager' | 'notify'>, arg: ServerArgument, title: string, applies: (c: Connection) => boolean): Promise<Connection | undefined> {
   if (typeof arg === 'string') return ctx.manager.get(arg);
   if (arg instanceof Connection) return ctx.manager.get(arg.name);
   const candidates = ctx.manager.all.filter(applies);

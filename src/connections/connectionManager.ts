@@ -1,4 +1,4 @@
-import { Emitter } from '../common/events';
+import { Disposable, Emitter } from '../common/events';
 import { referencesSecret } from '../config/headerValues';
 import { GlobalSettings, sameEntry, sameSettings, ServerEntry } from '../config/serverConfig';
 import { Connection, ConnectionOptions } from './connection';
@@ -34,10 +34,12 @@ export class ConnectionManager {
   readonly onDidChange = this.changed.event;
 
   private readonly slots: ConnectSlots;
+  private readonly rootsWatch: Disposable | undefined;
 
   constructor(private readonly options: ManagerOptions) {
     this.trusted = options.workspaceTrusted ?? true;
     this.slots = new ConnectSlots(options.concurrentConnects ?? CONCURRENT_CONNECTS);
+    this.rootsWatch = options.roots?.onDidChange(() => this.all.forEach((c) => c.rootsChanged()));
   }
 
   get all(): Connection[] {
@@ -126,6 +128,7 @@ export class ConnectionManager {
     const all = this.all;
     this.connections.clear();
     await Promise.all(all.map((c) => c.dispose()));
+    this.rootsWatch?.dispose();
     this.added.dispose();
     this.removed.dispose();
     this.changed.dispose();

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
+import { checkUseSide } from './useSide.ui.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { startDemoServers } = createRequire(import.meta.url)(path.join(root, 'dist/demo.js'));
@@ -37,6 +38,10 @@ const workbench = await startWorkbench({ extensionDevelopmentPath: extensionPath
     'workbench.startupEditor': 'none',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
+    // One line of a document is one line on screen, so the test reads documents as they are.
+    'editor.wordWrap': 'off',
+    '[markdown]': { 'editor.wordWrap': 'off' },
+    'editor.minimap.enabled': false,
   },
 });
 try {
@@ -108,6 +113,11 @@ try {
     console.log(`  ✗ Add Server… through the quick input: the view showed ${JSON.stringify(added)}`);
     failed++;
   }
+
+  await widenSidebar(page, 380);
+  const use = await checkUseSide(page, { results, docs: path.join(root, 'docs') });
+  passed += use.passed;
+  failed += use.failed;
 } catch (error) {
   console.log(`  ✗ ${error.message}`);
   failed++;
