@@ -151,6 +151,32 @@ describe('Using a connection in a real VS Code: tools, resources, prompts', func
     assert.equal(activeTabLabel(), 'review-code.md');
   });
 
+  it("every demo tool, resource and prompt works (what `npm start` offers)", async () => {
+    const api = await extensionApi();
+    const state = api.manager.get('docs')!.state;
+    assert.equal(state.kind, 'connected');
+    if (state.kind !== 'connected') return;
+    // Arguments a user would type; the two elicitation tools and the two slow ones have tests of their own.
+    const args: Record<string, Record<string, unknown>> = { add: { a: 1, b: 2 }, echo: { text: 'hi' }, search: { query: '*' }, 'tag-items': { items: [{ name: 'a', tags: [] }] } };
+    const skipped = new Set(['confirm-action', 'book-meeting', 'slow-count', 'wait-for-cancel']);
+    const tools = state.catalog.tools.items.map((t) => t.name).filter((name) => !skipped.has(name));
+    assert.ok(tools.length >= 9, tools.join(', '));
+    for (const tool of tools) {
+      const { text } = await run(Commands.callTool, { server: 'docs', tool, arguments: args[tool] ?? {} });
+      const expectError = tool === 'fail';
+      assert.match(text.split('\n')[0], expectError ? /^# Error result: / : / — ok in \d+ ms$/, `${tool}: ${text}`);
+    }
+    for (const resource of state.catalog.resources.items) {
+      const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.readResource, { server: 'docs', uri: resource.uri });
+      assert.ok((await vscode.workspace.fs.readFile(uri)).length > 0, resource.uri);
+    }
+    for (const prompt of state.catalog.prompts.items) {
+      const filled = Object.fromEntries((prompt.arguments ?? []).map((a) => [a.name, 'x']));
+      const { text } = await run(Commands.getPrompt, { server: 'docs', prompt: prompt.name, arguments: filled });
+      assert.ok(text.includes('## user'), `${prompt.name}: ${text}`);
+    }
+  });
+
   it('lists the resource templates in the tree', async () => {
     const api = await extensionApi();
     const groups = node(api, 'docs').children;
