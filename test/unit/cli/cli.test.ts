@@ -259,8 +259,8 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
 
   describe('usage errors: exit 2 and the usage', () => {
     const cases: { title: string; args: string[]; says: RegExp }[] = [
-      { title: 'no command', args: [], says: /Name a command: probe or call\./ },
-      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe or call\./ },
+      { title: 'no command', args: [], says: /Name a command: probe, tools, resources, prompts, call, read or prompt\./ },
+      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe, tools, resources, prompts, call, read or prompt\./ },
       { title: 'missing url', args: ['probe'], says: /"probe" needs the server's URL\./ },
       { title: 'call without a tool', args: ['call', 'http://127.0.0.1:1/mcp'], says: /"call" needs the name of the tool to call\./ },
       { title: 'bad --timeout (text)', args: ['probe', 'http://127.0.0.1:1/mcp', '--timeout', 'soon'], says: /--timeout must be a number of seconds between 1 and 600\./ },
@@ -268,7 +268,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       { title: 'bad --timeout (huge)', args: ['probe', 'http://127.0.0.1:1/mcp', '--timeout', '100000'], says: /--timeout must be a number/ },
       { title: 'bad --args JSON', args: ['call', 'http://127.0.0.1:1/mcp', 'add', '--args', '{a:5'], says: /--args must be a JSON object/ },
       { title: '--args not an object', args: ['call', 'http://127.0.0.1:1/mcp', 'add', '--args', '[5,3]'], says: /--args must be a JSON object/ },
-      { title: '--args on probe', args: ['probe', 'http://127.0.0.1:1/mcp', '--args', '{}'], says: /--args belongs to "call", not "probe"\./ },
+      { title: '--args on probe', args: ['probe', 'http://127.0.0.1:1/mcp', '--args', '{}'], says: /--args belongs to "call" and "prompt", not "probe"\./ },
       { title: 'bad header syntax', args: ['probe', 'http://127.0.0.1:1/mcp', '--header', 'Authorization Bearer x'], says: /--header must look like "Name: value"/ },
       { title: 'bad header name', args: ['probe', 'http://127.0.0.1:1/mcp', '--header', 'Bad Name: x'], says: /header name "Bad Name" has characters not allowed/ },
       { title: 'bad --transport', args: ['probe', 'http://127.0.0.1:1/mcp', '--transport', 'websocket'], says: /--transport must be auto, streamable-http or sse\./ },
