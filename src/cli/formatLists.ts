@@ -20,11 +20,11 @@ function section<T>(name: ListName, list: ListReport<T>, singular: string, forma
   const label = LIST_LABELS[name];
   if (list.error) return `✗ Could not list the ${label}: ${safe(list.error)}`;
   if (!list.items.length) return `The server lists no ${label}.`;
-  const count = `${list.items.length} ${list.items.length === 1 ? singular : label}:`;
+  const counted = `${list.items.length} ${list.items.length === 1 ? singular : label}`;
   // Blocks stand apart from the count as from each other; lines follow it directly.
-  const lines = between === '\n\n' ? [count, '', list.items.map(format).join(between)] : [count, list.items.map(format).join(between)];
+  const lines = [`${counted}:`, ...(between === '\n\n' ? [''] : []), list.items.map(format).join(between)];
   // Said after the list, where it is read last: these are not all the server has.
-  if (list.cut) lines.push('', `⚠ The ${label} list was cut after ${list.items.length} items: ${safe(list.cut)}.`);
+  if (list.cut) lines.push('', `⚠ The ${label} list was cut after ${counted}: ${safe(list.cut)}.`);
   return lines.join('\n');
 }
 

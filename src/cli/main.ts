@@ -1,3 +1,4 @@
+import { terminalJson } from '../common/text';
 import { USAGE, UsageError, parseCommandLine } from './args';
 import { formatReport } from './format';
 import { CLI_VERSION, runCommand } from './run';
@@ -21,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { report, hint } = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
-  process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, command.command, hint)}\n`);
+  process.stdout.write(command.json ? `${terminalJson(report)}\n` : `${formatReport(report, command.command, hint)}\n`);
   return report.ok ? 0 : 1;
 }
 
