@@ -1,6 +1,6 @@
 import { LIST_LABELS, ListName } from '../connections/catalog';
 import { Connection, ConnectionError } from '../connections/connection';
-import type { ConnectedState, ConnectionState } from '../connections/state';
+import { ConnectedState, ConnectionState, lastErrorOf } from '../connections/state';
 import type { CliCommand, CommandName } from './args';
 import type { CatalogReport, CliReport } from './report';
 import { binaryPartsOfContent, binaryPartsOfContents, fileBase, saveBlobs } from './saveContent';
@@ -17,8 +17,15 @@ const LISTS: Partial<Record<CommandName, ListName[]>> = {
 
 /** Does the work of a connected command and fills `report` with it; a failed request throws a CommandFailure. */
 export async function performCommand(command: CliCommand, connection: Connection, report: CliReport): Promise<void> {
+  if (command.command === 'probe') {
+    report.ok = true; // being connected is all it asks
+    return;
+  }
+  const state = connection.state;
+  // Connected a moment ago; the server may have gone since (while the GET was awaited).
+  if (state.kind !== 'connected') throw new CommandFailure(lastErrorOf(state) ?? 'The server is not connected.');
   const lists = LISTS[command.command];
-  if (lists) return reportLists(report, connection.state as ConnectedState, lists);
+  if (lists) return reportLists(report, state, lists);
   const target = command.target!;
   switch (command.command) {
     case 'call': {
@@ -41,8 +48,6 @@ export async function performCommand(command: CliCommand, connection: Connection
       report.ok = true;
       return;
     }
-    default:
-      report.ok = true; // probe: being connected is all it asks
   }
 }
 
