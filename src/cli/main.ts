@@ -1,8 +1,9 @@
+import { terminalJson } from '../common/text';
 import { USAGE, UsageError, parseCommandLine } from './args';
 import { formatReport } from './format';
 import { CLI_VERSION, runCommand } from './run';
 
-/** Exit codes: 0 connected (and the call succeeded), 1 failed, 2 usage error. */
+/** Exit codes: 0 done, 1 failed (a tool result with isError too), 2 usage error. */
 async function main(argv: string[]): Promise<number> {
   let command;
   try {
@@ -20,8 +21,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`mcp-connections ${CLI_VERSION}\n`);
     return 0;
   }
-  const report = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
-  process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, command.command)}\n`);
+  const { report, hint } = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(command.json ? `${terminalJson(report)}\n` : `${formatReport(report, command.command, hint)}\n`);
   return report.ok ? 0 : 1;
 }
 

@@ -5,29 +5,25 @@ import { DEFAULT_GLOBAL_SETTINGS } from '../config/serverConfig';
 import { Connection, ConnectionError } from '../connections/connection';
 import { version } from '../../package.json';
 import type { CliCommand } from './args';
+import { CommandFailure, performCommand, unlistedHint } from './commands';
+import type { CliReport } from './report';
+import { SaveError } from './saveContent';
+
+export type { CliReport, ProbeReport } from './report';
 
 const STREAM_SETTLE_MS = 2000;
 
-export interface ProbeReport {
-  ok: boolean;
-  url: string;
-  mode: 'streaming' | 'post-only' | 'legacy-sse' | null;
-  getFallback: { status: number; statusText: string } | null;
-  sessionReinitialised: number;
-  session: boolean;
-  server: { name: string | null; version: string | null };
-  protocolVersion: string | null;
-  tools: number;
-  toolNames: string[];
-  timingsMs: { connect: number | null; call?: number; total: number };
-  result?: unknown;
-  error: string | null;
-}
-
 export const CLI_VERSION: string = version;
 
+/** What a run printed: the report (the --json output), and a line for a person that is no part of it. */
+export interface RunOutcome {
+  report: CliReport;
+  /** E.g. that the server lists no tool of the name asked for. */
+  hint?: string;
+}
+
 /** Connects once with the same core the extension uses, does the command's work, disconnects. */
-export async function runCommand(command: CliCommand, stderr: (line: string) => void): Promise<ProbeReport> {
+export async function runCommand(command: CliCommand, stderr: (line: string) => void): Promise<RunOutcome> {
   const logger: Logger = command.verbose ? lineLogger(stderr) : silentLogger;
   const connection = new Connection(command.entry, {
     logger,
@@ -39,7 +35,7 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
   });
 
   const started = performance.now();
-  const report: ProbeReport = {
+  const report: CliReport = {
     ok: false,
     url: command.entry.config.endpoint.displayUrl,
     mode: null,
@@ -53,31 +49,26 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
     timingsMs: { connect: null, total: 0 },
     error: null,
   };
+  let hint: string | undefined;
   try {
     await connection.connect();
     report.timingsMs.connect = Math.round(performance.now() - started);
     await connection.whenModeKnown(STREAM_SETTLE_MS);
-    if (command.command === 'call') {
-      const callStarted = performance.now();
-      const result = await connection.callTool(command.tool!, command.toolArgs);
-      report.timingsMs.call = Math.round(performance.now() - callStarted);
-      report.result = result;
-      report.ok = !result.isError;
-      if (result.isError) report.error = `The tool "${command.tool}" reported an error.`;
-    } else {
-      report.ok = true;
-    }
+    await performCommand(command, connection, report);
   } catch (error) {
-    report.error = error instanceof ConnectionError ? error.reason : String(error);
+    report.ok = false;
+    report.error = error instanceof ConnectionError || error instanceof CommandFailure || error instanceof SaveError ? error.message : String(error);
   } finally {
     fillFromState(report, connection);
+    if (!report.ok) hint = unlistedHint(command, connection.state);
     await connection.dispose();
     report.timingsMs.total = Math.round(performance.now() - started);
   }
-  return report;
+  // A server may echo a header value back (in a result, a description, an error): it is shown as ***.
+  return { report: redactStrings(report, (text) => connection.redact(text)), hint };
 }
 
-function fillFromState(report: ProbeReport, connection: Connection): void {
+function fillFromState(report: CliReport, connection: Connection): void {
   const state = connection.state;
   if (state.kind !== 'connected') return;
   report.mode = state.mode;
@@ -88,6 +79,17 @@ function fillFromState(report: ProbeReport, connection: Connection): void {
   report.tools = state.catalog.tools.items.length;
   report.toolNames = state.catalog.tools.items.map((t) => t.name);
   report.sessionReinitialised = state.session.reinitialisations;
+}
+
+/** Every string in a JSON value (keys too) passed through `redact`. */
+function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return redact(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [redact(key), walk(inner)]));
+    return item;
+  };
+  return walk(value) as T;
 }
 
 function lineLogger(write: (line: string) => void): Logger {

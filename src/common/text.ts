@@ -37,6 +37,17 @@ export function terminalSafe(text: string, keepLayout = false): string {
   return text.replace(keepLayout ? CONTROLS_BUT_LAYOUT : CONTROLS, escaped);
 }
 
+/** What JSON.stringify leaves raw that a terminal may act on: DEL, C1 controls, bidi marks, line and paragraph separators. */
+const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
+
+/**
+ * JSON for a terminal: the same value (`JSON.parse` gives back exactly what was given), with every
+ * character that could drive the terminal written as a \u escape. Those occur only inside strings.
+ */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, escaped);
+}
+
 /**
  * For Markdown (tooltips): line breaks folded to spaces, so text cannot start a line of its own —
  * which leaves only inline syntax to escape: emphasis, code, links and images, HTML, entities,

@@ -11,6 +11,8 @@ export const MAX_LIST_PAGES = 1000;
 
 export type ListName = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 export const LIST_NAMES: readonly ListName[] = ['tools', 'resources', 'resourceTemplates', 'prompts'];
+/** Each list as a sentence names it. */
+export const LIST_LABELS: Record<ListName, string> = { tools: 'tools', resources: 'resources', resourceTemplates: 'resource templates', prompts: 'prompts' };
 
 /** One of a server's lists: its items (de-duplicated), and why it is incomplete or failed, if it is. */
 export interface ListResult<T> {

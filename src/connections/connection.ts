@@ -23,7 +23,7 @@ import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
 import { isServerGone } from '../transport/failures';
 import type { TolerantTransport, TolerantTransportOptions } from '../transport/tolerantTransport';
 import type { GetFallbackEvent, TransportEvent } from '../transport/types';
-import { Catalog, fetchCatalog, LIST_NAMES, ListName } from './catalog';
+import { Catalog, fetchCatalog, LIST_LABELS, LIST_NAMES, ListName } from './catalog';
 import { Failure, failureOf } from './failures';
 import { LogLevel, logLineFor } from './logLines';
 import { dropReason, SentenceContext, sentenceFor } from './sentences';
@@ -212,6 +212,11 @@ export class Connection {
    */
   async whenModeKnown(maxWaitMs: number): Promise<void> {
     await this.live?.transport.whenModeKnown(maxWaitMs);
+  }
+
+  /** `text` with this server's secrets (header values as sent, the URL's credentials) replaced by ***: for showing what the server sent as it sent it. */
+  redact(text: string): string {
+    return this.redactor.redact(text);
   }
 
   /** Connects if it is not connected (joining a connect under way); rejects with the reason it cannot. */
@@ -561,5 +566,3 @@ function redactorFor(entry: ServerEntry): Redactor {
   const config = entry.config;
   return new Redactor(config ? [...config.endpoint.secretValues, ...Object.values(config.headers)] : []);
 }
-
-const LIST_LABELS: Record<ListName, string> = { tools: 'tools', resources: 'resources', resourceTemplates: 'resource templates', prompts: 'prompts' };

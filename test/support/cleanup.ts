@@ -25,3 +25,10 @@ export function useCleanup(): Cleanup {
   afterEach(() => cleanup.run());
   return cleanup;
 }
+
+/** A cleanup list that is run once, after all tests of the enclosing `describe` (for a server they share). */
+export function useSuiteCleanup(): Cleanup {
+  const cleanup = new Cleanup();
+  after(() => cleanup.run());
+  return cleanup;
+}

@@ -1,41 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { CliRun, parseJson, runCli } from '../../support/cli';
 import { useCleanup } from '../../support/cleanup';
 import { startPlainServer } from '../../support/connections';
 import { startServer } from '../../support/harness';
 import { closedPort } from '../../support/net';
 import { startProxy } from '../../support/proxy';
+import { REPO_ROOT } from '../../support/published';
 import { startScriptedServer } from '../../support/scripted';
 import { waitFor } from '../../support/wait';
-
-const ROOT = join(__dirname, '..', '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'mcp-connections.js');
-/** A run that takes longer than this is stuck (a handle left open keeps the process alive). */
-const CLI_LIMIT_MS = 25_000;
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: CLI_LIMIT_MS, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        if (error && error.killed) return reject(new Error(`the CLI did not exit within ${CLI_LIMIT_MS} ms: ${args.join(' ')}\n${stdout}\n${stderr}`));
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface JsonReport {
   ok: boolean;
@@ -54,11 +29,7 @@ interface JsonReport {
 }
 
 function parseReport(run: CliRun): JsonReport {
-  try {
-    return JSON.parse(run.stdout) as JsonReport;
-  } catch {
-    assert.fail(`--json printed something that is not JSON:\n${run.stdout}\n${run.stderr}`);
-  }
+  return parseJson<JsonReport>(run);
 }
 
 describe('CLI: mcp-connections (the built bundle, as a child process)', function () {
@@ -259,8 +230,8 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
 
   describe('usage errors: exit 2 and the usage', () => {
     const cases: { title: string; args: string[]; says: RegExp }[] = [
-      { title: 'no command', args: [], says: /Name a command: probe or call\./ },
-      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe or call\./ },
+      { title: 'no command', args: [], says: /Name a command: probe, tools, resources, prompts, call, read or prompt\./ },
+      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe, tools, resources, prompts, call, read or prompt\./ },
       { title: 'missing url', args: ['probe'], says: /"probe" needs the server's URL\./ },
       { title: 'call without a tool', args: ['call', 'http://127.0.0.1:1/mcp'], says: /"call" needs the name of the tool to call\./ },
       { title: 'bad --timeout (text)', args: ['probe', 'http://127.0.0.1:1/mcp', '--timeout', 'soon'], says: /--timeout must be a number of seconds between 1 and 600\./ },
@@ -268,7 +239,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       { title: 'bad --timeout (huge)', args: ['probe', 'http://127.0.0.1:1/mcp', '--timeout', '100000'], says: /--timeout must be a number/ },
       { title: 'bad --args JSON', args: ['call', 'http://127.0.0.1:1/mcp', 'add', '--args', '{a:5'], says: /--args must be a JSON object/ },
       { title: '--args not an object', args: ['call', 'http://127.0.0.1:1/mcp', 'add', '--args', '[5,3]'], says: /--args must be a JSON object/ },
-      { title: '--args on probe', args: ['probe', 'http://127.0.0.1:1/mcp', '--args', '{}'], says: /--args belongs to "call", not "probe"\./ },
+      { title: '--args on probe', args: ['probe', 'http://127.0.0.1:1/mcp', '--args', '{}'], says: /--args belongs to "call" and "prompt", not "probe"\./ },
       { title: 'bad header syntax', args: ['probe', 'http://127.0.0.1:1/mcp', '--header', 'Authorization Bearer x'], says: /--header must look like "Name: value"/ },
       { title: 'bad header name', args: ['probe', 'http://127.0.0.1:1/mcp', '--header', 'Bad Name: x'], says: /header name "Bad Name" has characters not allowed/ },
       { title: 'bad --transport', args: ['probe', 'http://127.0.0.1:1/mcp', '--transport', 'websocket'], says: /--transport must be auto, streamable-http or sse\./ },
@@ -299,7 +270,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
     });
 
     it('--version prints the version from package.json and exits 0', async () => {
-      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
       const run = await runCli(['--version']);
       assert.equal(run.code, 0);
       assert.equal(run.stdout, `mcp-connections ${version}\n`);

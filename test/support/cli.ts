@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './published';
+
+/** The command line as a user runs it: the built bundle (`node esbuild.mjs`), through bin/. */
+export const CLI_BIN = join(REPO_ROOT, 'bin', 'mcp-connections.js');
+/** A run that takes longer than this is stuck (a handle left open keeps the process alive). */
+const CLI_LIMIT_MS = 25_000;
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a child process with only PATH and `env` in its environment; rejects if it does not exit in time. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CLI_BIN, ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: CLI_LIMIT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && error.killed) return reject(new Error(`the CLI did not exit within ${CLI_LIMIT_MS} ms: ${args.join(' ')}\n${stdout}\n${stderr}`));
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The --json output, or a failure that shows what was printed instead. */
+export function parseJson<T>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    assert.fail(`--json printed something that is not JSON:\n${run.stdout}\n${run.stderr}`);
+  }
+}
