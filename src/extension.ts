@@ -9,6 +9,9 @@ import { createLog } from './views/logChannel';
 import { createNotifier } from './views/notifications';
 import { ServersTreeProvider } from './views/serversTree';
 import { createStatusBar } from './views/statusBar';
+import { ChatBridge, chatMode, offeredToChat } from './chat/chatBridge';
+import { ChatProxy } from './chat/chatProxy';
+import type { Connection } from './connections/connection';
 import { LastArguments } from './form/lastArguments';
 import { Calls } from './use/calls';
 import { DOCUMENT_SCHEME, McpDocuments } from './use/documents';
@@ -30,10 +33,11 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   const roots = workspaceRoots();
   context.subscriptions.push(roots);
 
+  const headers = createHeaderSource((name) => Promise.resolve(context.secrets.get(secretStorageKey(name))));
   const connections = new ConnectionManager({
     logger,
     clientInfo: { name: 'mcp-connections-vscode', version: context.extension.packageJSON.version },
-    headers: createHeaderSource((name) => Promise.resolve(context.secrets.get(secretStorageKey(name)))),
+    headers,
     workspaceTrusted: vscode.workspace.isTrusted,
     elicit: createElicitor({ extensionUri: context.extensionUri, notify, onQuestion: recorder.questionAsked }),
     roots,
@@ -54,6 +58,11 @@ export function activate(context: vscode.ExtensionContext): TestApi {
     new ResourceSubscriptions(connections, documents, calls),
   );
 
+  // Chat: the servers offered to VS Code chat, through our proxy by default.
+  const proxy = new ChatProxy({ offered: (name) => offeredInProxyMode(connections.get(name)), note: (text) => logger.info(text) });
+  const bridge = new ChatBridge(connections, proxy, headers, (text) => logger.info(text));
+  context.subscriptions.push(bridge, bridge.register());
+
   const applySettings = () => {
     const { entries, settings, problems } = readSettings();
     void connections.apply(entries, settings, problems);
@@ -71,6 +80,10 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms`);
   return createTestApi(recorder, { activationMs, manager: connections, tree, logUri: context.logUri });
+}
+
+function offeredInProxyMode(connection: Connection | undefined): Connection | undefined {
+  return connection && offeredToChat(connection) && chatMode() === 'proxy' ? connection : undefined;
 }
 
 export async function deactivate(): Promise<void> {

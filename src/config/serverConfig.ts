@@ -12,6 +12,8 @@ export interface ServerConfig {
   autoConnect: boolean;
   transport: TransportKind;
   timeoutSeconds: number;
+  /** Offered to VS Code chat (when chat mode is not "off"). */
+  exposeToChat: boolean;
 }
 
 /** Settings that apply to every server. */

@@ -4,7 +4,7 @@ import { Endpoint, resolveEndpoint } from '../transport/endpoint';
 import { GET_FALLBACK_STATUSES, MAX_HEADER_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from './limits';
 import { DEFAULT_GLOBAL_SETTINGS, GlobalSettings, ServerEntry, ServerScope } from './serverConfig';
 
-export const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds'];
+export const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds', 'exposeToChat'];
 /** The characters RFC 9110 allows in a header name (a "token"). */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -58,7 +58,7 @@ export function validateServer(name: string, value: unknown, scope: ServerScope,
   const headers = checkHeaders(raw.headers);
   if (typeof headers === 'string') return fail(headers);
 
-  for (const key of ['enabled', 'autoConnect'] as const) {
+  for (const key of ['enabled', 'autoConnect', 'exposeToChat'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') return fail(`"${key}" must be true or false.`);
   }
   if (raw.transport !== undefined && !TRANSPORT_KINDS.includes(raw.transport as TransportKind)) {
@@ -81,6 +81,7 @@ export function validateServer(name: string, value: unknown, scope: ServerScope,
       autoConnect: (raw.autoConnect as boolean | undefined) ?? true,
       transport: (raw.transport as TransportKind | undefined) ?? 'auto',
       timeoutSeconds: timeout,
+      exposeToChat: (raw.exposeToChat as boolean | undefined) ?? true,
     },
   };
 }

@@ -7,6 +7,8 @@ import {
   CompleteResult,
   GetPromptResult,
   Progress,
+  LoggingMessageNotification,
+  LoggingMessageNotificationSchema,
   PromptListChangedNotificationSchema,
   ReadResourceResult,
   ResourceListChangedNotificationSchema,
@@ -63,6 +65,12 @@ export interface UseOptions {
   quiet?: boolean;
 }
 
+/** Requests made through this connection for someone else (chat): how many, and the last one. */
+export interface Usage {
+  calls: number;
+  last?: { what: string; outcome: string; at: Date };
+}
+
 /** Raised when a connect was superseded by a disconnect or a newer connect. */
 export class ConnectCancelledError extends Error {
   constructor() {
@@ -97,6 +105,12 @@ export class Connection {
   private readonly resourceUpdated = new Emitter<string>();
   /** A subscribed resource changed on the server (notifications/resources/updated); the URI. */
   readonly onDidUpdateResource = this.resourceUpdated.event;
+  private readonly serverLogged = new Emitter<LoggingMessageNotification['params']>();
+  /** The server sent a log message (notifications/message), as it sent it. */
+  readonly onDidLogMessage = this.serverLogged.event;
+  /** Who answers the server's elicitations instead of the user here, latest first (the chat that made the call). */
+  private readonly elicitationRelays: Elicitor[] = [];
+  private _usage: Usage = { calls: 0 };
 
   private _state: ConnectionState;
   private live: Live | undefined;
@@ -132,6 +146,10 @@ export class Connection {
   }
   get displayUrl(): string | undefined {
     return this._entry.config?.endpoint.displayUrl;
+  }
+  /** The requests made for others (chat), for the tooltip. */
+  get usage(): Usage {
+    return this._usage;
   }
   /** Whether the user (or auto-connect) wants this server connected. */
   get isWanted(): boolean {
@@ -253,6 +271,20 @@ export class Connection {
     await this.use(`resources/unsubscribe ${uri}`, undefined, { quiet: true }, (client, request) => client.unsubscribeResource({ uri }, request));
   }
 
+  /**
+   * While the returned disposable lives, the server's elicitations go to `elicitor` (the chat whose
+   * call is running) instead of the user here.
+   */
+  relayElicitation(elicitor: Elicitor): { dispose(): void } {
+    this.elicitationRelays.push(elicitor);
+    return {
+      dispose: () => {
+        const at = this.elicitationRelays.indexOf(elicitor);
+        if (at >= 0) this.elicitationRelays.splice(at, 1);
+      },
+    };
+  }
+
   /** The workspace's roots changed: tell the server (it asks for them again). */
   rootsChanged(): void {
     void this.live?.client.sendRootsListChanged().catch(() => undefined);
@@ -277,18 +309,27 @@ export class Connection {
       const result = await run(live.client, request);
       const isError = (result as { isError?: unknown }).isError === true;
       this.log(options.quiet ? 'debug' : 'info', `${what} — ${isError ? 'error result' : 'ok'} in ${Date.now() - started} ms`);
+      this.count(options, label, isError ? 'error result' : 'ok');
       return result;
     } catch (error) {
       const failed = options.signal?.aborted ? this.failed({ kind: 'cancelled' }) : this.requestFailed(live, error);
       this.log(options.quiet ? 'debug' : 'warn', `${what} — failed after ${Date.now() - started} ms: ${failed.reason}`);
+      this.count(options, label, 'failed');
       throw failed;
     }
+  }
+
+  private count(options: UseOptions, label: string, outcome: string): void {
+    if (!options.origin || options.quiet) return;
+    this._usage = { calls: this._usage.calls + 1, last: { what: this.shown(label, 120), outcome, at: new Date() } };
+    this.changed.fire(this);
   }
 
   async dispose(): Promise<void> {
     await this.disconnect();
     this.changed.dispose();
     this.resourceUpdated.dispose();
+    this.serverLogged.dispose();
   }
 
   // ---- connecting -------------------------------------------------------------------------------
@@ -365,14 +406,14 @@ export class Connection {
     return {
       clientInfo: this.options.clientInfo,
       settings: this.options.settings,
-      headers: () => this.options.headers(config.headers),
+      headers: async () => ({ 'User-Agent': this.userAgent(), ...(await this.options.headers(config.headers)) }),
       traceEnabled: () => this.options.logger.isTraceEnabled?.() ?? true,
       transport: { random: this.options.random, redactor: this.redactor, ...this.options.transport },
       onEvent: (transport, event) => this.onTransportEvent(transport, event),
       onError: (error) => this.log('warn', `Transport error: ${this.sentence(this.failureOf(error))}`),
       sentence: (failure) => this.sentence(failure),
       serverRequests: {
-        elicit: this.options.elicit,
+        elicit: this.options.elicit && ((request, signal) => (this.elicitationRelays.at(-1) ?? this.options.elicit!)(request, signal)),
         roots: this.options.roots,
         note: (text, level) => this.log(level, text),
       },
@@ -423,6 +464,7 @@ export class Connection {
     client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources', ['resources', 'resourceTemplates']));
     client.setNotificationHandler(PromptListChangedNotificationSchema, refresh('prompts', ['prompts']));
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => this.resourceUpdated.fire(notification.params.uri));
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => this.serverLogged.fire(notification.params));
   }
 
   // ---- staying connected ------------------------------------------------------------------------
@@ -556,6 +598,12 @@ export class Connection {
   }
 
   /** Every line is made of our words and fragments already made safe (`shown`, sentences): nothing to redact here. */
+  /** Who is asking, for the server's logs: our client's name and version (a configured User-Agent wins). */
+  private userAgent(): string {
+    const { name, version } = this.options.clientInfo;
+    return `${name}/${version}`;
+  }
+
   private log(level: LogLevel, text: string): void {
     this.options.logger[level](`[${this.name}] ${text}`);
   }

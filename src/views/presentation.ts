@@ -7,6 +7,14 @@ export interface PresentedServer {
   readonly displayUrl: string | undefined;
   readonly state: ConnectionState;
   readonly entry: { readonly warnings: readonly string[] };
+  /** Requests made for chat (how many, the last one), if any. */
+  readonly usage?: { readonly calls: number; readonly last?: { readonly what: string; readonly outcome: string; readonly at: Date } };
+}
+
+/** What the view knows about a server besides its connection. */
+export interface ServerNotes {
+  /** Why the server's tools would show twice in chat (it is in VS Code's own MCP configuration too), if they would. */
+  duplicateInChat?: string;
 }
 
 /** How one server looks in the tree; plain data, so it is the same in tests and in the view. */
@@ -18,7 +26,7 @@ export interface ServerPresentation {
   tooltip: string;
 }
 
-export function presentServer(connection: PresentedServer): ServerPresentation {
+export function presentServer(connection: PresentedServer, notes: ServerNotes = {}): ServerPresentation {
   const state = connection.state;
   const description = describeState(state);
   const untrusted = state.kind === 'disconnected' && state.blocked === 'untrusted';
@@ -26,7 +34,7 @@ export function presentServer(connection: PresentedServer): ServerPresentation {
     description,
     icon: iconFor(state),
     contextValue: `server:${state.kind}${untrusted ? ':untrusted' : ''}`,
-    tooltip: tooltipFor(connection, description),
+    tooltip: tooltipFor(connection, description, notes),
   };
 }
 
@@ -45,7 +53,7 @@ function iconFor(state: ConnectionState): ServerPresentation['icon'] {
 }
 
 /** Markdown. Never shows header values: only the URL (without credentials) and what the server said. */
-function tooltipFor(connection: PresentedServer, description: string): string {
+function tooltipFor(connection: PresentedServer, description: string, notes: ServerNotes): string {
   const lines = [`**${escape(connection.name)}** — ${escape(description)}`, ''];
   const row = (label: string, value: string | undefined) => value && lines.push(`${label}: ${value}  `);
   row('URL', connection.displayUrl && `\`${connection.displayUrl}\``);
@@ -66,6 +74,9 @@ function tooltipFor(connection: PresentedServer, description: string): string {
       else if (result.cut) row(label, `cut after ${result.items.length} items — ${escape(result.cut)}`);
     }
   }
+  const usage = connection.usage;
+  if (usage?.calls) row('Chat', `${usage.calls} ${usage.calls === 1 ? 'call' : 'calls'}${usage.last ? `, last: ${escape(usage.last.what)} — ${escape(usage.last.outcome)} at ${usage.last.at.toLocaleTimeString()}` : ''}`);
+  row('Also in chat', notes.duplicateInChat && escape(notes.duplicateInChat));
   const lastError = lastErrorOf(state);
   row('Last error', lastError && escape(lastError));
   for (const warning of connection.entry.warnings) row('Warning', escape(warning));

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, runExtensionTests, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
+import { checkStorageForCanaries } from './storageCanaries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const testsEntry = path.join(root, 'out/test/integration/index.js');
@@ -19,12 +20,17 @@ const started = Date.now();
 // One server is configured before VS Code starts, so the first test can check that activation
 // returns before any connect begins (nothing listens on its port: it is never reached anyway).
 const startupServer = { url: `http://127.0.0.1:${await freePort()}/mcp`, timeoutSeconds: 1 };
+// The secrets the suite uses, so that what VS Code stored can be searched for them afterwards.
+const canaries = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-canaries-')), 'canaries.txt');
 const main = await runExtensionTests({
   extensionDevelopmentPath: root,
   extensionTestsPath: testsEntry,
   userSettings: { 'mcpConnections.servers': { 'at-startup': startupServer }, 'chat.disableAIFeatures': true },
   timeoutMs: 300_000,
+  env: { MCP_TEST_CANARIES: canaries },
+  afterSuite: (workbench) => checkStorageForCanaries(workbench, canaries),
 });
+fs.rmSync(path.dirname(canaries), { recursive: true, force: true });
 const trust = await runTrustSuite();
 
 const all = [main, trust];

@@ -109,6 +109,8 @@ export async function runExtensionTests({
   extensionTestsPath,
   userSettings,
   timeoutMs = 120_000,
+  env = {},
+  afterSuite,
 }) {
   const deadline = Date.now() + timeoutMs;
   findTools();
@@ -118,12 +120,17 @@ export async function runExtensionTests({
     extensionDevelopmentPath,
     extensionTestsPath,
     userSettings,
-    env: { MCP_TEST_RESULTS: resultsFile },
+    env: { ...env, MCP_TEST_RESULTS: resultsFile },
     tmpDir,
   });
   try {
     const results = await waitForResults(resultsFile, workbench, deadline);
     if (!results) throw new Error(failureReport(workbench, timeoutMs));
+    // Checks of what the suite left behind (e.g. in the workbench's storage), counted as tests of their own.
+    if (afterSuite) {
+      const extra = await afterSuite(workbench);
+      return { passed: results.passed + extra.passed, failed: results.failed + extra.failed, failures: [...results.failures, ...extra.failures] };
+    }
     return results;
   } finally {
     await workbench.stop();

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TestApi as ExtensionApi } from '../../../src/testApi';
 import { waitFor } from '../../support/wait';
@@ -46,4 +47,11 @@ export function node(api: ExtensionApi, name: string) {
   const found = api.treeSnapshot().find((n) => n.label === name);
   if (!found) throw new Error(`No tree node "${name}"`);
   return found;
+}
+
+/** A secret the test uses: after the suite, the launcher checks that VS Code stored it nowhere (storageCanaries.mjs). */
+export function recordCanary(secret: string): string {
+  const file = process.env.MCP_TEST_CANARIES;
+  if (file) appendFileSync(file, `${secret}\n`);
+  return secret;
 }

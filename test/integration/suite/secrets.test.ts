@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/commands/ids';
 import { startTestServer, TestServer } from '../../fixtures/mcpServer';
 import { waitFor } from '../../support/wait';
-import { extensionApi, setServers, waitForDescriptions } from './helpers';
+import { extensionApi, setServers, waitForDescriptions, recordCanary } from './helpers';
 
 describe('Secrets', function () {
-  const canary = `canary-${randomUUID()}`;
+  const canary = recordCanary(`canary-${randomUUID()}`);
   let guarded: TestServer;
 
   before(async () => {

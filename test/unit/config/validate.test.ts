@@ -32,6 +32,7 @@ describe('config: validateServers', () => {
         autoConnect: true,
         transport: 'auto',
         timeoutSeconds: 30,
+        exposeToChat: true,
       },
     });
   });
@@ -46,6 +47,7 @@ describe('config: validateServers', () => {
           autoConnect: false,
           transport: 'sse',
           timeoutSeconds: 600,
+          exposeToChat: false,
         },
       },
       () => 'workspace',
@@ -60,6 +62,7 @@ describe('config: validateServers', () => {
       autoConnect: false,
       transport: 'sse',
       timeoutSeconds: 600,
+      exposeToChat: false,
     });
   });
 
@@ -164,8 +167,8 @@ describe('config: validateServers', () => {
     assert.equal(entry.config?.endpoint.configured, 'https://example.com/mcp');
     assert.equal(entry.config?.timeoutSeconds, 30, 'the misspelt "timeout" is not taken as timeoutSeconds');
     assert.deepEqual(entry.warnings, [
-      'Unknown setting "timeout" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds).',
-      'Unknown setting "Headers" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds).',
+      'Unknown setting "timeout" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds, exposeToChat).',
+      'Unknown setting "Headers" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds, exposeToChat).',
     ]);
   });
 
