@@ -195,7 +195,10 @@ try {
     const submit = await waitForEvent((e) => e.event === 'submit', 'submit');
     assert.deepEqual(submit.args, { city: 'Oslo', units: 'metric', days: 5, alerts: true });
     assert.equal(await statusOf(frame), 'Calling…');
-    await waitForStatus(frame, /^Done in \d+ ms$/);
+    assert.equal(await frame.locator('#call').evaluate((el) => el.disabled), true, 'no second call while one runs');
+    const done = await waitForStatus(frame, /^Done in \d+ ms$/);
+    assert.ok(Number(/\d+/.exec(done)[0]) >= 1000, done);
+    assert.equal(await frame.locator('#call').evaluate((el) => el.disabled), false);
   });
 
   await step('a failed call shows the sentence onSubmit gave', async () => {
