@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
         mode: 'tool',
         onSubmit: async (args) => {
           log({ event: 'submit', args });
-          await new Promise((resolve) => setTimeout(resolve, 150)); // a call takes a while
+          await new Promise((resolve) => setTimeout(resolve, 1000)); // a call takes a while: long enough for the test to see "Calling…"
           if (args.city === 'Nowhere') return { ok: false, message: `${SERVER}: no city called Nowhere.` };
           await last.remember(SERVER, TOOL, TOOL_SCHEMA, args);
           return { ok: true };
