@@ -12,6 +12,7 @@ const STAGES = {
   faults: { title: 'faults (real servers on loopback: restarts, outages, bad answers, scale, leaks)', command: "npx mocha --no-config --timeout 60000 'out/test/faults/**/*.test.js'", counts: true },
   conformance: { title: 'official MCP conformance suite', command: 'bash scripts/install-tools.sh conformance && node scripts/conformance.mjs', counts: true },
   integration: { title: 'integration in a real VS Code', command: 'bash scripts/install-tools.sh vscode && node test/integration/run-code-server.mjs', counts: true },
+  form: { title: 'the Call Tool form in Chromium (its page alone, then its panel in a real VS Code)', command: 'bash scripts/install-tools.sh vscode && node scripts/run-all.mjs test/form/form.ui.mjs test/form/panel.ui.mjs', counts: true },
   ui: { title: 'UI in the real workbench', command: 'bash scripts/install-tools.sh vscode && node test/ui/sidebar.ui.mjs', counts: true },
 };
 

@@ -225,7 +225,8 @@ export interface AskWithFormOptions {
 export function askWithForm(extensionUri: vscode.Uri, options: AskWithFormOptions): Promise<ElicitationOutcome> {
   return new Promise<ElicitationOutcome>((resolve) => {
     if (options.signal?.aborted) return resolve({ action: 'cancel' });
-    let panel: FormPanel | undefined;
+    // Set once the panel is open; `finish` may run before that (an aborted signal).
+    const opened: { panel?: FormPanel } = {};
     let settled = false;
     const onAbort = () => finish({ action: 'cancel' });
     const finish = (outcome: ElicitationOutcome) => {
@@ -233,7 +234,7 @@ export function askWithForm(extensionUri: vscode.Uri, options: AskWithFormOption
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
-      panel?.dispose();
+      opened.panel?.dispose();
     };
     const formOptions: FormPanelOptions = {
       title: options.title,
@@ -250,8 +251,8 @@ export function askWithForm(extensionUri: vscode.Uri, options: AskWithFormOption
     if (options.message !== undefined) formOptions.description = options.message;
     if (options.values !== undefined) formOptions.values = options.values;
     if (options.viewColumn !== undefined) formOptions.viewColumn = options.viewColumn;
-    panel = FormPanel.open(extensionUri, formOptions);
-    panel.onDidDispose(() => finish({ action: 'cancel' }));
+    opened.panel = FormPanel.open(extensionUri, formOptions);
+    opened.panel.onDidDispose(() => finish({ action: 'cancel' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

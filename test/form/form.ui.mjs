@@ -3,7 +3,7 @@
 // the page being exactly the document FormPanel builds (formHtml, with its Content-Security-Policy),
 // served from loopback, with VS Code's webview API stubbed to record what the form posts (harness.mjs).
 // Saves screenshots to test-results/form-harness.png and form-elicitation.png (Dark Modern colours).
-// Needs `node esbuild.mjs && npx tsc -p tsconfig.test.json` first. Last line: "N passed, N failed".
+// Needs `node esbuild.mjs && npx tsc -p .` first. Last line: "N passed, N failed".
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -135,7 +135,8 @@ function readJsonArguments(s: ViewState): { ok: true; args: Record<string, unkno
 /** A changed value drops its message, and the "N values need fixing" line once none is left. */
 function clearError(id: string): void {
   if (!state || !Object.prototype.hasOwnProperty.call(state.fieldErrors, id)) return;
-  const { [id]: _gone, ...rest } = state.fieldErrors;
+  const rest = { ...state.fieldErrors };
+  delete rest[id];
   state.fieldErrors = rest;
   if (checkFailed && Object.keys(rest).length === 0 && state.general.length === 0) {
     state.status = { state: 'idle', message: '' };
