@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import { ChatProxy } from '../src/chat/chatProxy';
 import { silentLogger } from '../src/common/logger';
 import { DEFAULT_GLOBAL_SETTINGS, ServerEntry } from '../src/config/serverConfig';
 import { validateServer } from '../src/config/validate';
@@ -346,6 +347,19 @@ async function overhead(servers: ServerProcess, latencyRounds: number, throughpu
     await connection.connect();
     await connection.whenModeKnown(SETTLE_LIMIT_MS);
     callers[`connection:${kind.id}`] = { call: async () => check(await connection.callTool('add', { a: 2, b: 3 })), close: () => connection.dispose() };
+
+    // What VS Code chat's calls cost in proxy mode: an SDK client → our loopback proxy → the same connection.
+    const proxy = new ChatProxy({ offered: (name) => (name === connection.name ? connection : undefined), note: () => undefined });
+    await proxy.start();
+    const chat = new Client(CLIENT_INFO, { capabilities: {} });
+    await chat.connect(new StreamableHTTPClientTransport(new URL(proxy.urlFor(connection.name)), { requestInit: { headers: { Authorization: `Bearer ${proxy.token}` } } }));
+    callers[`chat:${kind.id}`] = {
+      call: async () => check(await chat.callTool({ name: 'add', arguments: { a: 2, b: 3 } })),
+      close: async () => {
+        await chat.close();
+        await proxy.close();
+      },
+    };
 
     const transport = tolerantTransport(`bench-${kind.id}`, url);
     const tolerant = new Client(CLIENT_INFO, { capabilities: {} });

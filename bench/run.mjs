@@ -421,7 +421,7 @@ function order(kind) {
   return ['streaming', 'get405', 'get404', 'get406', 'get400', 'legacy'].indexOf(kind);
 }
 function levelOrder(level) {
-  return ['connection', 'transport', 'sdk'].indexOf(level);
+  return ['chat', 'connection', 'transport', 'sdk'].indexOf(level);
 }
 function range({ min, max }) {
   return min === max ? String(min) : `${min}–${max}`;

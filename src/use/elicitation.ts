@@ -67,7 +67,6 @@ async function askToOpen(server: string, params: UrlParams, notify: Notifier): P
   return { action: choice === 'Decline' ? 'decline' : 'cancel' };
 }
 
-const DECLINE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Decline' };
 
 interface OneField {
   server: string;
@@ -98,7 +97,7 @@ function askOneField(field: OneField): Promise<ElicitResult> {
     };
     input.title = `${field.title}: ${label}`;
     input.ignoreFocusOut = true;
-    input.buttons = [DECLINE];
+    input.buttons = [{ iconPath: new vscode.ThemeIcon('close'), tooltip: 'Decline' }];
     input.onDidTriggerButton(() => finish({ action: 'decline' }));
     input.onDidHide(() => finish({ action: 'cancel' }));
     field.signal.addEventListener('abort', () => finish({ action: 'cancel' }), { once: true });
