@@ -38,3 +38,14 @@ export function parseJson<T>(run: CliRun): T {
     assert.fail(`--json printed something that is not JSON:\n${run.stdout}\n${run.stderr}`);
   }
 }
+
+/** A usage error as the user sees it: exit 2, nothing on stdout, one sentence then the usage on stderr. Returns the usage lines. */
+export function assertUsageError(run: CliRun, args: string[], says: RegExp): string[] {
+  assert.equal(run.code, 2, `exit code for ${args.join(' ')}\n${run.stdout}${run.stderr}`);
+  assert.equal(run.stdout, '');
+  const [first, ...rest] = run.stderr.split('\n');
+  assert.match(first, /^mcp-connections: /);
+  assert.match(first, says);
+  assert.equal(rest[0], 'Usage:');
+  return rest;
+}

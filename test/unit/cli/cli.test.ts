@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { CliRun, parseJson, runCli } from '../../support/cli';
+import { assertUsageError, CliRun, parseJson, runCli } from '../../support/cli';
 import { useCleanup } from '../../support/cleanup';
 import { startPlainServer } from '../../support/connections';
 import { startServer } from '../../support/harness';
@@ -253,12 +253,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
     for (const { title, args, says } of cases) {
       it(title, async () => {
         const run = await runCli(args);
-        assert.equal(run.code, 2, `exit code for ${args.join(' ')}\n${run.stdout}${run.stderr}`);
-        assert.equal(run.stdout, '');
-        const [first, ...rest] = run.stderr.split('\n');
-        assert.match(first, /^mcp-connections: /);
-        assert.match(first, says);
-        assert.equal(rest[0], 'Usage:');
+        const rest = assertUsageError(run, args, says);
         assert.ok(rest.some((line) => line.trim().startsWith('mcp-connections probe <url>')), run.stderr);
       });
     }

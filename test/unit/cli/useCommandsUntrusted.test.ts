@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliRun, parseJson, runCli } from '../../support/cli';
+import { assertUsageError, CliRun, parseJson, runCli } from '../../support/cli';
 import { useCleanup } from '../../support/cleanup';
 import { startScriptedServer } from '../../support/scripted';
 
@@ -352,12 +352,7 @@ describe('CLI: what an untrusted server sends to the use side', function () {
     for (const { title, args, says } of cases) {
       it(title, async () => {
         const run = await runCli(args);
-        assert.equal(run.code, 2, `exit code for ${args.join(' ')}\n${run.stdout}${run.stderr}`);
-        assert.equal(run.stdout, '');
-        const [first, ...rest] = run.stderr.split('\n');
-        assert.match(first, /^mcp-connections: /);
-        assert.match(first, says);
-        assert.equal(rest[0], 'Usage:');
+        assertUsageError(run, args, says);
       });
     }
 
