@@ -20,6 +20,9 @@ import { workspaceRoots } from './use/roots';
 import { DocumentShower } from './use/showDocument';
 import { ResourceSubscriptions } from './use/subscriptions';
 import { registerUseCommands } from './use/useCommands';
+import { askForClient } from './signIn/askForClient';
+import { openInBrowser } from './signIn/openInBrowser';
+import { secretAuthStore } from './signIn/secretAuthStore';
 
 let manager: ConnectionManager | undefined;
 
@@ -41,6 +44,10 @@ export function activate(context: vscode.ExtensionContext): TestApi {
     workspaceTrusted: vscode.workspace.isTrusted,
     elicit: createElicitor({ extensionUri: context.extensionUri, notify, onQuestion: recorder.questionAsked }),
     roots,
+    // Sign-in: tokens and registered clients in Secret Storage; only Sign In (never a connect) opens the browser.
+    authStore: secretAuthStore(context.secrets),
+    openBrowser: openInBrowser,
+    askForClient,
   });
   manager = connections;
   const tree = new ServersTreeProvider(connections);

@@ -14,6 +14,8 @@ export const Commands = {
   callTool: 'mcpConnections.callTool',
   readResource: 'mcpConnections.readResource',
   getPrompt: 'mcpConnections.getPrompt',
+  signIn: 'mcpConnections.signIn',
+  signOut: 'mcpConnections.signOut',
 } as const;
 
 export const VIEW_ID = 'mcpConnections.servers';

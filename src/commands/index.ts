@@ -3,8 +3,9 @@ import { registerAddServer } from './addServer';
 import type { CommandContext } from './context';
 import { registerSecretCommands } from './secrets';
 import { registerServerCommands } from './serverCommands';
+import { registerSignInCommands } from './signIn';
 
 /** Registers every command of the extension; each disposable goes onto the extension's subscriptions. */
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  return [...registerServerCommands(context), registerAddServer(context), ...registerSecretCommands(context)];
+  return [...registerServerCommands(context), registerAddServer(context), ...registerSecretCommands(context), ...registerSignInCommands(context)];
 }

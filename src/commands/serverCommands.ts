@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ConnectCancelledError, Connection, ConnectionError } from '../connections/connection';
 import { describeState } from '../connections/state';
 import { targetOf, writeServer } from '../config/vscodeSettings';
+import { signIn } from '../signIn/interactiveSignIn';
 import type { CommandContext } from './context';
 import { Commands } from './ids';
 
@@ -55,6 +56,11 @@ async function userConnect(ctx: CommandContext, connection: Connection): Promise
     if (error instanceof ConnectionError && error.failure.kind === 'untrusted') {
       const answer = await ctx.notify.warning(`The MCP server "${connection.name}" is defined in workspace settings, and this workspace is not trusted.`, 'Manage Workspace Trust');
       if (answer) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    if (error instanceof ConnectionError && error.failure.kind === 'sign-in-required') {
+      const answer = await ctx.notify.warning(`The MCP server "${connection.name}" needs you to sign in: ${error.reason}`, 'Sign In');
+      if (answer) await signIn(ctx, connection);
       return;
     }
     const reason = error instanceof ConnectionError ? error.reason : describeState(connection.state);

@@ -7,6 +7,8 @@ export interface PresentedServer {
   readonly displayUrl: string | undefined;
   readonly state: ConnectionState;
   readonly entry: { readonly warnings: readonly string[] };
+  /** Signs in with OAuth (then it offers Sign Out). */
+  readonly usesOAuth?: boolean;
   /** Requests made for chat (how many, the last one), if any. */
   readonly usage?: { readonly calls: number; readonly last?: { readonly what: string; readonly outcome: string; readonly at: Date } };
 }
@@ -33,7 +35,7 @@ export function presentServer(connection: PresentedServer, notes: ServerNotes = 
   return {
     description,
     icon: iconFor(state),
-    contextValue: `server:${state.kind}${untrusted ? ':untrusted' : ''}`,
+    contextValue: `server:${state.kind}${untrusted ? ':untrusted' : ''}${connection.usesOAuth ? ':oauth' : ''}`,
     tooltip: tooltipFor(connection, description, notes),
   };
 }

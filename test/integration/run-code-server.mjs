@@ -3,7 +3,8 @@
 // npm package code-server, driven by Debian's Chromium. This is what CI uses.
 //   1. test/integration/suite — everything but trust, in a trusted workspace;
 //   2. test/integration/trust — in an untrusted workspace; when the suite asks (by writing a signal
-//      file), this launcher trusts the workspace through the UI, as a user would (Manage → Trust).
+//      file), this launcher trusts the workspace through the UI, as a user would (Manage → Trust);
+//   3. test/integration/signin — OAuth sign-in through the browser, across a window reload (signInSuite.mjs).
 // Needs `node esbuild.mjs` and `npx tsc -p .` first (npm test does both) and the tools
 // from scripts/install-tools.sh. MCP_TEST_GREP=<pattern> runs only matching tests.
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, runExtensionTests, startWorkbench, waitForWorkbench } from '../vscode/launch.mjs';
+import { runSignInSuite } from './signInSuite.mjs';
 import { checkStorageForCanaries } from './storageCanaries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,8 +34,11 @@ const main = await runExtensionTests({
 });
 fs.rmSync(path.dirname(canaries), { recursive: true, force: true });
 const trust = await runTrustSuite();
+// MCP_TEST_GREP narrows the suites; the sign-in one runs only when the pattern names it.
+const grep = process.env.MCP_TEST_GREP;
+const signIn = !grep || /sign-in/i.test(grep) ? await runSignInSuite({ root, testsEntry }) : { passed: 0, failed: 0, failures: [] };
 
-const all = [main, trust];
+const all = [main, trust, signIn];
 for (const failure of all.flatMap((r) => r.failures)) console.log(`✗ ${failure.title}\n${failure.error}\n`);
 const passed = all.reduce((n, r) => n + r.passed, 0);
 const failed = all.reduce((n, r) => n + r.failed, 0);

@@ -73,15 +73,18 @@ export async function startVsCodeServer({ extensionDevelopmentPath, extensionTes
 /**
  * Starts a VS Code server plus a headless browser showing its workbench with the extension loaded.
  * `tmpDir` (optional) is the scratch folder for all state; it is created if absent and always
- * removed by stop(). Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors,
- * serverExited(), stop() }.
+ * removed by stop(). `prepareContext(context)` (optional) runs on the browser context before the page
+ * opens. Returns { page, browser, url, port, tmpDir, serverLog, consoleErrors, serverExited(), stop() }.
  */
 export async function startWorkbench(options) {
   const server = await startVsCodeServer(options);
   try {
     const browser = await chromium.launch({ executablePath: findTools().chromium, args: CHROMIUM_ARGS });
     server.session.browser = browser;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Routes and listeners that must be in place before the workbench loads (e.g. what code-server's wrapper serves).
+    await options.prepareContext?.(context);
+    const page = await context.newPage();
     const consoleErrors = collectConsoleErrors(page);
     await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: PAGE_LOAD_TIMEOUT_MS });
     const { session, ...rest } = server;

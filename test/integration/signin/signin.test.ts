@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { Commands } from '../../../src/commands/ids';
+import { extensionApi, node, waitForDescriptions } from '../suite/helpers';
+
+// Runs in a VS Code of its own (see run-code-server.mjs), twice: the launcher serves a protected MCP server and an
+// authorization server that approves every request, opens the browser tabs `openExternal` asks for, and reloads the
+// window between the two runs. $MCP_TEST_SIGNIN_PHASE is a file this suite writes once it has signed in.
+const SERVER = 'signed-in';
+const phaseFile = process.env.MCP_TEST_SIGNIN_PHASE ?? '';
+const afterReload = phaseFile !== '' && fs.existsSync(phaseFile);
+const connected = /^connected · /;
+const needsSignIn = /^needs sign-in · 127\.0\.0\.1:\d+$/;
+
+(afterReload ? describe.skip : describe)('OAuth sign-in in the real workbench', function () {
+  it('shows a server that asks for OAuth as needing sign-in, without opening a browser', async () => {
+    assert.ok(phaseFile, 'launched by run-code-server.mjs');
+    const api = await extensionApi();
+    await waitForDescriptions(api, { [SERVER]: needsSignIn });
+    assert.match(node(api, SERVER).contextValue ?? '', /^server:needs-sign-in/);
+    assert.ok(api.logLines().some((line) => line.startsWith(`[info] [${SERVER}] `) && /sign-in/i.test(line)), 'the log says sign-in is needed');
+  });
+
+  it('signs in through the browser (Sign In), shows progress, and connects', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand(Commands.signIn, SERVER);
+    await waitForDescriptions(api, { [SERVER]: connected });
+    assert.deepEqual(
+      api.progressShown().map((p) => p.title),
+      [`Signing in to ${SERVER}…`],
+    );
+    const tooltip = node(api, SERVER).tooltip ?? '';
+    assert.match(tooltip, /OAuth/);
+    assert.match(tooltip, /127\.0\.0\.1/);
+    assert.match(node(api, SERVER).contextValue ?? '', /^server:connected.*:oauth$/);
+    fs.writeFileSync(phaseFile, 'signed-in');
+  });
+});
+
+(afterReload ? describe : describe.skip)('OAuth sign-in after a window reload', function () {
+  it('connects with the stored tokens, without a browser', async () => {
+    const api = await extensionApi();
+    await waitForDescriptions(api, { [SERVER]: connected });
+    assert.equal(api.progressShown().length, 0, 'no sign-in was started');
+  });
+
+  it('Sign Out forgets the tokens: the server needs sign-in again', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand(Commands.signOut, SERVER, { forgetClient: false });
+    await waitForDescriptions(api, { [SERVER]: needsSignIn });
+    assert.match(node(api, SERVER).contextValue ?? '', /^server:needs-sign-in/);
+  });
+});
