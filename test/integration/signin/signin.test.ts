@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/commands/ids';
+import { waitFor } from '../../support/wait';
 import { extensionApi, node, waitForDescriptions } from '../suite/helpers';
 
 // Runs in a VS Code of its own (see run-code-server.mjs), twice: the launcher serves a protected MCP server and an
@@ -34,6 +35,9 @@ const needsSignIn = /^needs sign-in · 127\.0\.0\.1:\d+$/;
     assert.match(tooltip, /OAuth/);
     assert.match(tooltip, /127\.0\.0\.1/);
     assert.match(node(api, SERVER).contextValue ?? '', /^server:connected.*:oauth$/);
+    const log = api.logLines().filter((line) => line.includes(`[${SERVER}]`));
+    assert.ok(log.some((line) => /OAuth: registered client \S+ with http:\/\/127\.0\.0\.1:\d+/.test(line)), `the log names the registration: ${log.join('\n')}`);
+    assert.ok(log.some((line) => /Signed in via http:\/\/127\.0\.0\.1:\d+/.test(line)), 'the log says it signed in');
     fs.writeFileSync(phaseFile, 'signed-in');
   });
 });
@@ -50,5 +54,18 @@ const needsSignIn = /^needs sign-in · 127\.0\.0\.1:\d+$/;
     await vscode.commands.executeCommand(Commands.signOut, SERVER, { forgetClient: false });
     await waitForDescriptions(api, { [SERVER]: needsSignIn });
     assert.match(node(api, SERVER).contextValue ?? '', /^server:needs-sign-in/);
+    assert.ok(api.logLines().some((line) => line === `[info] [${SERVER}] Signed out`));
+  });
+
+  it('a Connect you ask for on a server that needs sign-in offers Sign In, and opens nothing by itself', async () => {
+    const api = await extensionApi();
+    void vscode.commands.executeCommand(Commands.connect, SERVER); // its notification waits for a click
+    const offered = await waitFor(
+      () => api.notifications().find((n) => n.level === 'warning' && n.message.startsWith(`The MCP server "${SERVER}" needs you to sign in`)),
+      'the notification offering Sign In',
+    );
+    assert.ok(offered);
+    await waitForDescriptions(api, { [SERVER]: needsSignIn });
+    assert.equal(api.progressShown().length, 0, 'no sign-in was started');
   });
 });
