@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/connectionManager';
+import type { ImportLocations } from '../importing/sources';
 import type { Notifier } from '../views/notifications';
 
 /** What every command handler may use. */
@@ -10,4 +11,6 @@ export interface CommandContext {
   notify: Notifier;
   /** Reads the settings again and applies them. */
   reloadSettings: () => void;
+  /** Where other MCP clients keep their config files, right now (the open folders change). */
+  importLocations: () => ImportLocations;
 }
