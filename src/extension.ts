@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): TestApi {
     const { entries, settings, problems } = readSettings();
     void connections.apply(entries, settings, problems);
   };
-  const commandContext = { manager: connections, log: channel, secrets: context.secrets, notify, reloadSettings: applySettings, importLocations: locations };
+  const commandContext = { manager: connections, log: channel, logger, secrets: context.secrets, notify, reloadSettings: applySettings, importLocations: locations };
   context.subscriptions.push(
     ...registerCommands(commandContext),
     ...registerUseCommands({ ...commandContext, calls, lastArguments: new LastArguments(context.globalState), extensionUri: context.extensionUri }),

@@ -24,9 +24,9 @@ export interface ImportServersArgs {
 export function registerImportServers(ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.importServers, async (args?: ImportServersArgs) => {
     const discovery = await discoverImports(nodeImportFs(), ctx.importLocations());
-    for (const problem of discovery.problems) ctx.log.warn(`Import: ${problem}`);
+    for (const problem of discovery.problems) ctx.logger.warn(`Import: ${problem}`);
     const plan = planImport(discovery.candidates, { existing: configuredServers() });
-    for (const skipped of plan.skipped) ctx.log.info(`Import: "${skipped.name}" in ${skipped.source.label} is skipped — ${skipped.reason}`);
+    for (const skipped of plan.skipped) ctx.logger.info(`Import: "${skipped.name}" in ${skipped.source.label} is skipped — ${skipped.reason}`);
     const importable = plan.servers.filter((server) => server.status !== 'same');
     if (!importable.length) {
       void ctx.notify.info(nothingToImport(discovery, plan));
@@ -45,16 +45,17 @@ export function registerImportServers(ctx: CommandContext): vscode.Disposable {
     for (const secret of chosen.flatMap((server) => server.secrets)) await ctx.secrets.store(secretStorageKey(secret.key), secret.value);
     const added = new Set(await addServers(Object.fromEntries(chosen.map((server) => [server.name, server.entry])), target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace));
     const imported = chosen.filter((server) => added.has(server.name));
-    for (const server of imported) ctx.log.info(`[${server.name}] imported from ${server.source.label}${server.notes.length ? `: ${server.notes.join(' ')}` : ''}`);
+    for (const server of imported) ctx.logger.info(`[${server.name}] imported from ${server.source.label}${server.notes.length ? `: ${server.notes.join(' ')}` : ''}`);
     const message = summarise({
       added: imported.length,
       secretsMoved: imported.reduce((n, server) => n + server.secrets.length, 0),
-      skipped: plan.skipped.length + (importable.length - imported.length),
+      // A name taken since the preview is skipped too: what the user configured is never replaced.
+      skipped: plan.skipped.length + (chosen.length - imported.length),
       needValues: [...new Set(imported.flatMap((server) => [...server.unsetSecrets, ...placeholderKeys(server)]))],
       target,
     });
-    const action = await ctx.notify.info(message, 'Open Settings');
-    if (action) await vscode.commands.executeCommand(target === 'user' ? 'workbench.action.openSettingsJson' : 'workbench.action.openWorkspaceSettingsFile');
+    // Not awaited: the command is done when the settings are written, not when the notification is closed.
+    void ctx.notify.info(message, 'Open Settings').then((action) => action && vscode.commands.executeCommand(target === 'user' ? 'workbench.action.openSettingsJson' : 'workbench.action.openWorkspaceSettingsFile'));
   });
 }
 
