@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { FOCUS_VIEW, VIEW_ID } from './commands/ids';
 import { createHeaderSource, secretStorageKey } from './config/headerValues';
-import { readSettings, watchSettings } from './config/vscodeSettings';
+import { configuredServers, readSettings, watchSettings } from './config/vscodeSettings';
 import { ConnectionManager } from './connections/connectionManager';
 import { createRecorder, createTestApi, TestApi } from './testApi';
 import { createLog } from './views/logChannel';
@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   const duplicates = new ChatDuplicates(connections, locations, (text) => logger.info(text));
   const tree = new ServersTreeProvider(connections, duplicates);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(duplicates, tree, view, createStatusBar(connections, FOCUS_VIEW), watchImportable(locations, recorder.importableSet));
+  context.subscriptions.push(duplicates, tree, view, createStatusBar(connections, FOCUS_VIEW), watchImportable(locations, () => Object.keys(configuredServers()).length === 0, recorder.importableSet));
 
   // The use side: results, resources and prompts open as read-only documents of our own scheme.
   const documents: McpDocuments = new McpDocuments((resource) => calls.reread(resource.server, resource.uri));

@@ -9,12 +9,14 @@ const CHECK_TIMEOUT_MS = 3000;
 
 /**
  * Keeps `mcpConnections.importable` true while another MCP client's config file has a remote server.
- * Checked after activation returns, again when settings or the open folders change; a check that takes
- * longer than CHECK_TIMEOUT_MS counts as "nothing to import".
+ * Checked after activation returns, again when settings or the open folders change — only while
+ * `wanted()` (no server is configured: the welcome view shows only then, and the files can be large).
+ * A check that takes longer than CHECK_TIMEOUT_MS counts as "nothing to import".
  */
-export function watchImportable(locations: () => ImportLocations, onSet: (value: boolean) => void = () => undefined): vscode.Disposable {
+export function watchImportable(locations: () => ImportLocations, wanted: () => boolean, onSet: (value: boolean) => void = () => undefined): vscode.Disposable {
   let generation = 0;
   const check = async () => {
+    if (!wanted()) return;
     const mine = ++generation;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)));

@@ -45,8 +45,9 @@ describe('Import Servers… and VS Code’s own mcp.json', function () {
     await guarded.close();
   });
 
-  it('the welcome view offers "Import Servers…": the context key is set from the files in HOME', async () => {
+  it('once no server is configured, the welcome view offers "Import Servers…": the context key is set from the files in HOME', async () => {
     const api = await extensionApi();
+    await setServers({}); // the suite starts with a server configured: no welcome view, so no check
     await waitFor(() => api.importable() !== undefined, 'the mcpConnections.importable context key', 10_000);
     assert.equal(api.importable(), true);
   });
@@ -93,14 +94,36 @@ describe('Import Servers… and VS Code’s own mcp.json', function () {
     assert.deepEqual(api.notifications().slice(shown), [], 'nothing chosen was new: no summary');
   });
 
+  it('from the palette: the preview has the new server checked, Enter and the target pick import it', async () => {
+    const api = await extensionApi();
+    const shown = api.notifications().length;
+    const done = vscode.commands.executeCommand(Commands.importServers);
+    // Enter, as a user would, until both quick picks (the preview, then User/Workspace) are answered.
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return userServers()?.['fixture-docs'];
+    }, 'the preview and the target pick to be accepted', 20_000);
+    await done;
+    assert.deepEqual(userServers()?.['fixture-docs'], { url: 'http://127.0.0.1:9/mcp' });
+    assert.deepEqual(Object.keys(userServers() ?? {}).sort(), ['fixture-docs', 'imported-docs'], 'the server already configured was not imported again');
+    assert.deepEqual(
+      api.notifications().slice(shown).map((n) => n.message),
+      ['Imported 1 MCP server into your user settings; 0 secret values moved to Secret Storage; 2 entries skipped.'],
+    );
+  });
+
   it('with no remote server in any file, the welcome view stops offering it and the command says which files it read', async () => {
     const api = await extensionApi();
     const saved = fs.readFileSync(cursorJson, 'utf8');
     fs.rmSync(cursorJson);
     fs.rmSync(claudeJson, { force: true });
     try {
-      await setServers({ placeholder: { url: 'http://127.0.0.1:9/mcp', enabled: false } }); // the key is rechecked on settings changes
+      await setServers({});
+      // Any change of our settings rechecks the key while no server is configured.
+      const reconnect = vscode.workspace.getConfiguration('mcpConnections.reconnect');
+      await reconnect.update('maxAttempts', 6, vscode.ConfigurationTarget.Global);
       await waitFor(() => api.importable() === false, 'the context key to turn false', 10_000);
+      await reconnect.update('maxAttempts', undefined, vscode.ConfigurationTarget.Global);
       const shown = api.notifications().length;
       await vscode.commands.executeCommand(Commands.importServers, { target: 'user' });
       const [message] = api.notifications().slice(shown).map((n) => n.message);
