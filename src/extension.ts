@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { FOCUS_VIEW, VIEW_ID } from './commands/ids';
 import { createHeaderSource, secretStorageKey } from './config/headerValues';
-import { readSettings, watchSettings } from './config/vscodeSettings';
+import { configuredServers, readSettings, watchSettings } from './config/vscodeSettings';
 import { ConnectionManager } from './connections/connectionManager';
 import { createRecorder, createTestApi, TestApi } from './testApi';
 import { createLog } from './views/logChannel';
@@ -10,7 +10,10 @@ import { createNotifier } from './views/notifications';
 import { ServersTreeProvider } from './views/serversTree';
 import { createStatusBar } from './views/statusBar';
 import { ChatBridge, chatMode, offeredToChat } from './chat/chatBridge';
+import { ChatDuplicates } from './chat/chatDuplicates';
 import { ChatProxy } from './chat/chatProxy';
+import { importLocations, vscodeUserDir } from './config/importLocations';
+import { watchImportable } from './views/importable';
 import type { Connection } from './connections/connection';
 import { LastArguments } from './form/lastArguments';
 import { Calls } from './use/calls';
@@ -50,9 +53,13 @@ export function activate(context: vscode.ExtensionContext): TestApi {
     askForClient,
   });
   manager = connections;
-  const tree = new ServersTreeProvider(connections);
+  const userDir = vscodeUserDir(context.globalStorageUri);
+  const locations = () => importLocations(userDir);
+  // A server also in VS Code's own mcp.json would list its tools twice in chat: the tree says so.
+  const duplicates = new ChatDuplicates(connections, locations, (text) => logger.info(text));
+  const tree = new ServersTreeProvider(connections, duplicates);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(tree, view, createStatusBar(connections, FOCUS_VIEW));
+  context.subscriptions.push(duplicates, tree, view, createStatusBar(connections, FOCUS_VIEW), watchImportable(locations, () => Object.keys(configuredServers()).length === 0, recorder.importableSet));
 
   // The use side: results, resources and prompts open as read-only documents of our own scheme.
   const documents: McpDocuments = new McpDocuments((resource) => calls.reread(resource.server, resource.uri));
@@ -74,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): TestApi {
     const { entries, settings, problems } = readSettings();
     void connections.apply(entries, settings, problems);
   };
-  const commandContext = { manager: connections, log: channel, secrets: context.secrets, notify, reloadSettings: applySettings };
+  const commandContext = { manager: connections, log: channel, logger, secrets: context.secrets, notify, reloadSettings: applySettings, importLocations: locations };
   context.subscriptions.push(
     ...registerCommands(commandContext),
     ...registerUseCommands({ ...commandContext, calls, lastArguments: new LastArguments(context.globalState), extensionUri: context.extensionUri }),
@@ -86,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): TestApi {
   setImmediate(applySettings);
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return createTestApi(recorder, { activationMs, manager: connections, tree, logUri: context.logUri });
+  return createTestApi(recorder, { activationMs, manager: connections, tree, logUri: context.logUri, vscodeUserDir: userDir });
 }
 
 function offeredInProxyMode(connection: Connection | undefined): Connection | undefined {

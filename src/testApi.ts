@@ -22,6 +22,7 @@ export function createRecorder() {
   const notifications: { level: string; message: string }[] = [];
   const progress: ShownProgress[] = [];
   let question: OpenQuestion | undefined;
+  let importable: boolean | undefined;
   const keep = (line: string) => {
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
@@ -39,6 +40,8 @@ export function createRecorder() {
     notified: (level: string, message: string) => void notifications.push({ level, message }),
     progressShown: (shown: ShownProgress) => void progress.push(shown),
     questionAsked: (asked: OpenQuestion | undefined) => void (question = asked),
+    importableSet: (value: boolean) => void (importable = value),
+    importable: () => importable,
     progress,
     question: () => question,
   };
@@ -48,7 +51,7 @@ export function createRecorder() {
  * What the extension hands its integration tests (the value `activate` returns): what the user
  * would see — the output channel's lines, the notifications, the tree as its provider draws it.
  */
-export function createTestApi(recorder: ReturnType<typeof createRecorder>, options: { activationMs: number; manager: ConnectionManager; tree: ServersTreeProvider; logUri: vscode.Uri }) {
+export function createTestApi(recorder: ReturnType<typeof createRecorder>, options: { activationMs: number; manager: ConnectionManager; tree: ServersTreeProvider; logUri: vscode.Uri; vscodeUserDir: string | undefined }) {
   return {
     activationMs: options.activationMs,
     manager: options.manager,
@@ -64,6 +67,10 @@ export function createTestApi(recorder: ReturnType<typeof createRecorder>, optio
     openQuestion: () => recorder.question(),
     /** Where this extension's logs go; the output channel's file is under the same logs folder. */
     logUri: options.logUri,
+    /** The value last given to the `mcpConnections.importable` context key (the welcome view's "Import Servers…"). */
+    importable: () => recorder.importable(),
+    /** The VS Code profile's User folder the extension found (its settings.json and mcp.json are there). */
+    vscodeUserDir: options.vscodeUserDir,
     /** What the tree shows, read from the TreeItems its provider makes. */
     treeSnapshot: () => snapshot(options.tree),
   };

@@ -7,6 +7,7 @@ export const Commands = {
   disconnectAll: 'mcpConnections.disconnectAll',
   refresh: 'mcpConnections.refresh',
   addServer: 'mcpConnections.addServer',
+  importServers: 'mcpConnections.importServers',
   removeServer: 'mcpConnections.removeServer',
   showLog: 'mcpConnections.showLog',
   setSecret: 'mcpConnections.setSecret',

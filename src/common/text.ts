@@ -72,3 +72,11 @@ export function notificationText(text: string): string {
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * For a quick pick's label, description or detail: one line, and no `$(name)` that VS Code would draw
+ * as an icon (a zero-width space after the `$` keeps the text as written).
+ */
+export function quickPickText(text: string): string {
+  return escapeControls(text).replace(/\$\(/g, '$\u200b(');
+}

@@ -51,6 +51,32 @@ export function targetOf(name: string): vscode.ConfigurationTarget | undefined {
 /** Writes one server into one scope, leaving every other entry of that scope exactly as it was. */
 export async function writeServer(name: string, value: Record<string, unknown> | undefined, target: vscode.ConfigurationTarget): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const next = { ...serversIn(config, target) };
+  if (value === undefined) delete next[name];
+  else next[name] = value;
+  await config.update('servers', next, target);
+}
+
+/**
+ * Adds servers to one scope in one write. A name the scope already has is left as it is (never
+ * replaced); returns the names that were added.
+ */
+export async function addServers(servers: Record<string, object>, target: vscode.ConfigurationTarget): Promise<string[]> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const next = { ...serversIn(config, target) };
+  const added = Object.keys(servers).filter((name) => !Object.hasOwn(next, name));
+  if (!added.length) return [];
+  for (const name of added) next[name] = servers[name];
+  await config.update('servers', next, target);
+  return added;
+}
+
+/** `mcpConnections.servers` of all scopes together, as VS Code merges them. */
+export function configuredServers(): Record<string, unknown> {
+  return { ...objectOr(vscode.workspace.getConfiguration(SECTION).get('servers')) };
+}
+
+function serversIn(config: vscode.WorkspaceConfiguration, target: vscode.ConfigurationTarget): Record<string, unknown> {
   const inspected = config.inspect<Record<string, unknown>>('servers');
   const current =
     target === vscode.ConfigurationTarget.Global
@@ -58,10 +84,7 @@ export async function writeServer(name: string, value: Record<string, unknown> |
       : target === vscode.ConfigurationTarget.Workspace
         ? inspected?.workspaceValue
         : inspected?.workspaceFolderValue;
-  const next = { ...objectOr(current) };
-  if (value === undefined) delete next[name];
-  else next[name] = value;
-  await config.update('servers', next, target);
+  return objectOr(current);
 }
 
 function objectOr(value: unknown): Record<string, unknown> {

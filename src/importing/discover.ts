@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { clientName, parseConfigText, readSection, type Candidate } from './parse';
-import { importSources, type ImportLocations, type ImportSource } from './sources';
+import { importSources, type ClientId, type ImportLocations, type ImportSource } from './sources';
 
 /** The little file access discovery needs; the extension and tests pass `nodeImportFs()`. */
 export interface ImportFs {
@@ -36,9 +36,12 @@ export interface Discovery {
   sources: SourceSummary[];
 }
 
-/** Reads every client's config file and lists what could be imported. Never throws; follows nothing. */
-export async function discoverImports(fs: ImportFs, locations: ImportLocations): Promise<Discovery> {
-  const sources = importSources(locations);
+/**
+ * Reads every client's config file (or those of `clients` only) and lists what could be imported.
+ * Never throws; follows nothing.
+ */
+export async function discoverImports(fs: ImportFs, locations: ImportLocations, clients?: readonly ClientId[]): Promise<Discovery> {
+  const sources = importSources(locations).filter((source) => !clients || clients.includes(source.client));
   const files = await readAll(fs, sources);
   const candidates: Candidate[] = [];
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import type { ListName, ListResult } from '../connections/catalog';
 import { Connection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { groupsOf, itemView, ItemView, listProblem } from './catalogPresentation';
-import { presentServer } from './presentation';
+import { presentServer, type ServerNotes } from './presentation';
 
 /** A server's node is its Connection itself, so menus hand commands the Connection. */
 export type TreeNode = Connection | GroupNode | ItemNode | ProblemNode;
@@ -32,6 +32,12 @@ export interface ProblemNode {
   text: string;
 }
 
+/** What the tree shows about servers besides their connections (see ServerNotes), and when that changes. */
+export interface ServerNotesSource {
+  notesFor(name: string): ServerNotes;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 /** The servers view: one node per configured server, its tools, resources, templates and prompts beneath. */
 export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -39,7 +45,11 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly expandable = new WeakMap<Connection, boolean>();
 
-  constructor(private readonly manager: ConnectionManager) {
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly notes?: ServerNotesSource,
+  ) {
+    if (notes) this.subscriptions.push(notes.onDidChange(() => this.changed.fire(undefined)));
     this.subscriptions.push(
       manager.onDidAdd(() => this.changed.fire(undefined)),
       manager.onDidRemove(() => this.changed.fire(undefined)),
@@ -118,7 +128,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   private serverItem(connection: Connection): vscode.TreeItem {
-    const look = presentServer(connection);
+    const look = presentServer(connection, this.notes?.notesFor(connection.name));
     const expandable = isExpandable(connection);
     this.expandable.set(connection, expandable);
     const item = new vscode.TreeItem(connection.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);

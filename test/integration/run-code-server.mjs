@@ -24,15 +24,20 @@ const started = Date.now();
 const startupServer = { url: `http://127.0.0.1:${await freePort()}/mcp`, timeoutSeconds: 1 };
 // The secrets the suite uses, so that what VS Code stored can be searched for them afterwards.
 const canaries = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-canaries-')), 'canaries.txt');
+// The extension host's HOME: a copy of the fixture files other MCP clients would have there, so
+// "Import Servers…" reads those (and the import suite may add files), never this machine's own.
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-home-'));
+fs.cpSync(path.join(root, 'test/fixtures/importing/integration/home'), home, { recursive: true });
 const main = await runExtensionTests({
   extensionDevelopmentPath: root,
   extensionTestsPath: testsEntry,
   userSettings: { 'mcpConnections.servers': { 'at-startup': startupServer }, 'chat.disableAIFeatures': true },
   timeoutMs: 300_000,
-  env: { MCP_TEST_CANARIES: canaries },
+  env: { MCP_TEST_CANARIES: canaries, HOME: home },
   afterSuite: (workbench) => checkStorageForCanaries(workbench, canaries),
 });
 fs.rmSync(path.dirname(canaries), { recursive: true, force: true });
+fs.rmSync(home, { recursive: true, force: true });
 const trust = await runTrustSuite();
 // MCP_TEST_GREP narrows the suites; the sign-in one runs only when the pattern names it.
 const grep = process.env.MCP_TEST_GREP;

@@ -79,4 +79,10 @@ describe('presentation: how a server looks in the tree', () => {
   it('the tooltip of a failed server names the last error', () => {
     assert.match(presentServer(server({ kind: 'reconnecting', attempt: 1, maxAttempts: 5, reason: 'connection refused' })).tooltip, /Last error: Connection lost\\: connection refused/);
   });
+
+  it("a server also in VS Code's mcp.json: one tooltip row saying where and under which name, the name escaped", () => {
+    const look = presentServer(server(connected), { duplicateInChat: `VS Code's mcp.json (user) as "docs*" — its tools would appear twice in chat` });
+    assert.ok(look.tooltip.split('\n').includes(`Also in chat: VS Code's mcp.json \\(user\\) as "docs\\*" — its tools would appear twice in chat  `), look.tooltip);
+    assert.ok(!presentServer(server(connected)).tooltip.includes('Also in chat'));
+  });
 });
