@@ -7,8 +7,6 @@ export interface PresentedServer {
   readonly displayUrl: string | undefined;
   readonly state: ConnectionState;
   readonly entry: { readonly warnings: readonly string[] };
-  /** Signs in with OAuth (then it offers Sign Out). */
-  readonly usesOAuth?: boolean;
   /** Requests made for chat (how many, the last one), if any. */
   readonly usage?: { readonly calls: number; readonly last?: { readonly what: string; readonly outcome: string; readonly at: Date } };
 }
@@ -32,10 +30,11 @@ export function presentServer(connection: PresentedServer, notes: ServerNotes = 
   const state = connection.state;
   const description = describeState(state);
   const untrusted = state.kind === 'disconnected' && state.blocked === 'untrusted';
+  const signedIn = state.kind === 'connected' && state.auth !== undefined;
   return {
     description,
     icon: iconFor(state),
-    contextValue: `server:${state.kind}${untrusted ? ':untrusted' : ''}${connection.usesOAuth ? ':oauth' : ''}`,
+    contextValue: `server:${state.kind}${untrusted ? ':untrusted' : ''}${signedIn ? ':signed-in' : ''}`,
     tooltip: tooltipFor(connection, description, notes),
   };
 }

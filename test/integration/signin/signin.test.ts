@@ -34,7 +34,7 @@ const needsSignIn = /^needs sign-in · 127\.0\.0\.1:\d+$/;
     const tooltip = node(api, SERVER).tooltip ?? '';
     assert.match(tooltip, /OAuth/);
     assert.match(tooltip, /127\.0\.0\.1/);
-    assert.match(node(api, SERVER).contextValue ?? '', /^server:connected.*:oauth$/);
+    assert.match(node(api, SERVER).contextValue ?? '', /^server:connected:signed-in$/);
     const log = api.logLines().filter((line) => line.includes(`[${SERVER}]`));
     assert.ok(log.some((line) => /OAuth: registered client \S+ with http:\/\/127\.0\.0\.1:\d+/.test(line)), `the log names the registration: ${log.join('\n')}`);
     assert.ok(log.some((line) => /Signed in via http:\/\/127\.0\.0\.1:\d+/.test(line)), 'the log says it signed in');

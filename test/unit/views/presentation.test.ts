@@ -28,6 +28,7 @@ describe('presentation: how a server looks in the tree', () => {
     [{ kind: 'error', reason: 'Connection refused.' }, 'error: Connection refused.', 'error', 'server:error'],
     [{ kind: 'needs-sign-in', issuer: 'auth.example.com' }, 'needs sign-in · auth.example.com', 'account', 'server:needs-sign-in'],
     [{ kind: 'needs-sign-in' }, 'needs sign-in', 'account', 'server:needs-sign-in'],
+    [{ ...connected, mode: 'streaming', getFallback: undefined, auth: { issuer: 'https://auth.example.com', scopes: [] } }, 'connected · streaming', 'pass-filled', 'server:connected:signed-in'],
   ];
   for (const [state, description, icon, contextValue] of rows) {
     it(description, () => {
