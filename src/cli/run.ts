@@ -46,6 +46,7 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
     protocolVersion: null,
     tools: 0,
     toolNames: [],
+    auth: { kind: hasAuthorizationHeader(command.entry.config.headers) ? 'header' : 'none' },
     timingsMs: { connect: null, total: 0 },
     error: null,
   };
@@ -79,6 +80,10 @@ function fillFromState(report: CliReport, connection: Connection): void {
   report.tools = state.catalog.tools.items.length;
   report.toolNames = state.catalog.tools.items.map((t) => t.name);
   report.sessionReinitialised = state.session.reinitialisations;
+}
+
+function hasAuthorizationHeader(headers: Record<string, string>): boolean {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
 }
 
 /** Every string in a JSON value (keys too) passed through `redact`. */

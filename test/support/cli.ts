@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './published';
 
@@ -28,6 +28,33 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
       },
     );
   });
+}
+
+/** A CLI run still going: what it has written to stderr so far, and its end. */
+export interface RunningCli {
+  stderr(): string;
+  done: Promise<CliRun>;
+}
+
+/** Like `runCli`, but the test can read stderr while the CLI runs (e.g. the sign-in URL --no-browser prints). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the CLI did not exit within ${CLI_LIMIT_MS} ms: ${args.join(' ')}\n${stdout}\n${stderr}`));
+    }, CLI_LIMIT_MS);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { stderr: () => stderr, done };
 }
 
 /** The --json output, or a failure that shows what was printed instead. */

@@ -75,7 +75,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       assert.equal(report.error, null);
       // Exactly the documented keys: nothing else (and so nothing secret) slips into the report.
       assert.deepEqual(Object.keys(report).sort(), [
-        'error', 'getFallback', 'mode', 'ok', 'protocolVersion', 'server', 'session', 'sessionReinitialised', 'timingsMs', 'toolNames', 'tools', 'url',
+        'auth', 'error', 'getFallback', 'mode', 'ok', 'protocolVersion', 'server', 'session', 'sessionReinitialised', 'timingsMs', 'toolNames', 'tools', 'url',
       ]);
     });
 
@@ -230,8 +230,8 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
 
   describe('usage errors: exit 2 and the usage', () => {
     const cases: { title: string; args: string[]; says: RegExp }[] = [
-      { title: 'no command', args: [], says: /Name a command: probe, tools, resources, prompts, call, read or prompt\./ },
-      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe, tools, resources, prompts, call, read or prompt\./ },
+      { title: 'no command', args: [], says: /Name a command: probe, tools, resources, prompts, call, read, prompt or logout\./ },
+      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe, tools, resources, prompts, call, read, prompt or logout\./ },
       { title: 'missing url', args: ['probe'], says: /"probe" needs the server's URL\./ },
       { title: 'call without a tool', args: ['call', 'http://127.0.0.1:1/mcp'], says: /"call" needs the name of the tool to call\./ },
       { title: 'bad --timeout (text)', args: ['probe', 'http://127.0.0.1:1/mcp', '--timeout', 'soon'], says: /--timeout must be a number of seconds between 1 and 600\./ },
