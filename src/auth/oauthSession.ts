@@ -39,6 +39,8 @@ export interface OAuthSessionOptions {
   clientName?: string;
   now?: () => number;
   onEvent?: (event: AuthEvent) => void;
+  /** Hears every secret value the session learns (tokens, codes, verifiers, state, client secrets), to keep them out of logs. */
+  onSecret?: (value: string) => void;
 }
 
 export interface ChallengeAnswer {
@@ -77,7 +79,7 @@ export class OAuthSession {
   private readonly store: SessionStore;
   private readonly fetchFn: FetchLike;
   private readonly now: () => number;
-  private readonly secrets = new SecretValues();
+  private readonly secrets: SecretValues;
   private readonly refreshFlight = new SingleFlight<RefreshOutcome>();
   private readonly signInFlight = new SingleFlight<AuthStatus>();
   /** `resource_metadata` and the scope of the latest challenge. */
@@ -93,6 +95,7 @@ export class OAuthSession {
     this.store = new SessionStore(options.store, options.server, canonicalResource(options.resourceUrl));
     this.fetchFn = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
+    this.secrets = new SecretValues(options.onSecret);
     if (options.settings.clientId) this.secrets.addClientCredentials(options.settings.clientId, options.settings.clientSecret);
     else this.secrets.add(options.settings.clientSecret);
   }

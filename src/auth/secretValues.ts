@@ -6,12 +6,17 @@
 export class SecretValues {
   private readonly values = new Set<string>();
 
+  /** `onAdd` hears every value as it is learnt (a connection's redactor, which guards the log too). */
+  constructor(private readonly onAdd?: (value: string) => void) {}
+
   add(...values: (string | undefined)[]): void {
     for (const value of values) {
-      if (!value || value.length < 4) continue;
-      this.values.add(value);
-      // As a form body quotes it.
-      this.values.add(new URLSearchParams({ v: value }).toString().slice(2));
+      if (!value || value.length < 4 || this.values.has(value)) continue;
+      // As is, and as a form body quotes it.
+      for (const form of [value, new URLSearchParams({ v: value }).toString().slice(2)]) {
+        this.values.add(form);
+        this.onAdd?.(form);
+      }
     }
   }
 

@@ -6,6 +6,16 @@ export type HeaderSource = (headers: Record<string, string>) => Promise<Record<s
 
 const REFERENCE = /\$\{(env|secret):([^}]+)\}/g;
 
+/**
+ * The key `oauth.clientSecret` is resolved under, through the same HeaderSource as header values (so it reads the
+ * same secrets and environment). A space makes it no header name.
+ */
+export const CLIENT_SECRET_KEY = 'oauth clientSecret';
+
+function subjectOf(name: string): string {
+  return name === CLIENT_SECRET_KEY ? '"oauth.clientSecret"' : `Header "${name}"`;
+}
+
 /** Where the value of `${secret:NAME}` lives in VS Code's Secret Storage. */
 export function secretStorageKey(name: string): string {
   return `mcpConnections.secret.${name}`;
@@ -46,8 +56,8 @@ export async function resolveHeaderValues(
       if (replacement === undefined) {
         throw new HeaderValueError(
           kind === 'env'
-            ? `Header "${name}" uses \${env:${key}}, but the environment variable ${key} is not set.`
-            : `Header "${name}" uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP Connections: Set Secret…".`,
+            ? `${subjectOf(name)} uses \${env:${key}}, but the environment variable ${key} is not set.`
+            : `${subjectOf(name)} uses \${secret:${key}}, but no secret named "${key}" is stored — run "MCP Connections: Set Secret…".`,
         );
       }
       replacements.push(replacement);

@@ -20,3 +20,7 @@ export const GET_RETRY = DEFAULT_GET_RETRY;
 export const MAX_NAME_LENGTH = 100;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_HEADER_VALUE_LENGTH = 8192;
+
+/** oauth.redirectPort: an unprivileged port. */
+export const REDIRECT_PORT = { minimum: 1024, maximum: 65535 } as const;
+export const REDIRECT_HOSTS = ['127.0.0.1', 'localhost'] as const;

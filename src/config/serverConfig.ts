@@ -3,6 +3,20 @@ import type { TransportKind } from '../transport/defaults';
 import type { Endpoint } from '../transport/endpoint';
 import { GET_FALLBACK_STATUSES, RECONNECT } from './limits';
 
+/** How a server is authenticated: OAuth sign-in when it asks and no Authorization header is configured, always OAuth, or only the configured headers. */
+export const AUTH_MODES = ['auto', 'oauth', 'headers'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** Per-server OAuth settings, as configured. `clientSecret` may still hold ${env:…}/${secret:…}. */
+export interface OAuthConfig {
+  clientId?: string;
+  clientSecret?: string;
+  clientMetadataUrl?: string;
+  scope?: string;
+  redirectHost?: '127.0.0.1' | 'localhost';
+  redirectPort?: number;
+}
+
 /** One server as configured, after validation. Header values may still hold ${env:…}/${secret:…}. */
 export interface ServerConfig {
   name: string;
@@ -14,6 +28,17 @@ export interface ServerConfig {
   timeoutSeconds: number;
   /** Offered to VS Code chat (when chat mode is not "off"). */
   exposeToChat: boolean;
+  auth: AuthMode;
+  oauth: OAuthConfig;
+}
+
+/**
+ * Whether OAuth sign-in applies to this server: always with "oauth", never with "headers", and with "auto" only when no
+ * Authorization header is configured (nor credentials in the URL): a 401 to a configured token is that token's rejection.
+ */
+export function usesOAuth(config: ServerConfig): boolean {
+  if (config.auth !== 'auto') return config.auth === 'oauth';
+  return !config.endpoint.credentialsHeader && !Object.keys(config.headers).some((name) => name.toLowerCase() === 'authorization');
 }
 
 /** Settings that apply to every server. */

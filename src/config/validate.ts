@@ -1,10 +1,11 @@
 import type { RetryPolicy } from '../common/backoff';
 import { TRANSPORT_KINDS, TransportKind } from '../transport/defaults';
 import { Endpoint, resolveEndpoint } from '../transport/endpoint';
-import { GET_FALLBACK_STATUSES, MAX_HEADER_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from './limits';
-import { DEFAULT_GLOBAL_SETTINGS, GlobalSettings, ServerEntry, ServerScope } from './serverConfig';
+import { GET_FALLBACK_STATUSES, MAX_HEADER_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH, RECONNECT, REDIRECT_HOSTS, REDIRECT_PORT, TIMEOUT_SECONDS } from './limits';
+import { AUTH_MODES, AuthMode, DEFAULT_GLOBAL_SETTINGS, GlobalSettings, OAuthConfig, ServerEntry, ServerScope } from './serverConfig';
 
-export const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds', 'exposeToChat'];
+export const KNOWN_KEYS = ['url', 'headers', 'enabled', 'autoConnect', 'transport', 'timeoutSeconds', 'exposeToChat', 'auth', 'oauth'];
+export const KNOWN_OAUTH_KEYS = ['clientId', 'clientSecret', 'clientMetadataUrl', 'scope', 'redirectHost', 'redirectPort'];
 /** The characters RFC 9110 allows in a header name (a "token"). */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -68,6 +69,17 @@ export function validateServer(name: string, value: unknown, scope: ServerScope,
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < TIMEOUT_SECONDS.minimum || timeout > TIMEOUT_SECONDS.maximum) {
     return fail(`${subjects.timeoutSeconds} must be a number of seconds between ${TIMEOUT_SECONDS.minimum} and ${TIMEOUT_SECONDS.maximum}.`);
   }
+  const auth = raw.auth ?? 'auto';
+  if (!AUTH_MODES.includes(auth as AuthMode)) return fail(`"auth" must be ${listOf(AUTH_MODES.map((mode) => `"${mode}"`))}, not ${JSON.stringify(auth)}.`);
+  const oauth = checkOAuth(raw.oauth, warnings);
+  if (typeof oauth === 'string') return fail(oauth);
+  if (auth === 'oauth') {
+    for (const header of Object.keys(headers).filter((key) => key.toLowerCase() === 'authorization')) {
+      delete headers[header];
+      warnings.push(`"auth" is "oauth", so the configured "${header}" header is not sent (the sign-in's token is) — remove it, or set "auth" to "headers" to send it.`);
+    }
+  }
+  if (auth === 'headers' && raw.oauth !== undefined) warnings.push(`"auth" is "headers", so "oauth" is ignored — set "auth" to "auto" or "oauth" to sign in.`);
 
   return {
     name,
@@ -82,6 +94,8 @@ export function validateServer(name: string, value: unknown, scope: ServerScope,
       transport: (raw.transport as TransportKind | undefined) ?? 'auto',
       timeoutSeconds: timeout,
       exposeToChat: (raw.exposeToChat as boolean | undefined) ?? true,
+      auth: auth as AuthMode,
+      oauth,
     },
   };
 }
@@ -156,6 +170,57 @@ function checkHeaders(value: unknown): Record<string, string> | string {
     headers[name] = headerValue;
   }
   return headers;
+}
+
+/** The `oauth` object; a misspelt key is a warning (added to `warnings`), a bad value the problem. */
+function checkOAuth(value: unknown, warnings: string[]): OAuthConfig | string {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `"oauth" must be an object like { "clientId": "…" }, not ${describeType(value)}.`;
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw).filter((key) => !KNOWN_OAUTH_KEYS.includes(key))) {
+    warnings.push(`Unknown setting "oauth.${key}" is ignored (known: ${KNOWN_OAUTH_KEYS.join(', ')}).`);
+  }
+  const oauth: OAuthConfig = {};
+  for (const key of ['clientId', 'clientSecret', 'scope'] as const) {
+    const text = raw[key];
+    if (text === undefined) continue;
+    if (typeof text !== 'string' || text.trim() === '') return `"oauth.${key}" must be a non-empty string${key === 'clientSecret' ? ' (it may be "${secret:NAME}")' : ''}.`;
+    if (text.length > MAX_HEADER_VALUE_LENGTH || /[\r\n\0]/.test(text)) return `"oauth.${key}" is too long or contains a line break — check it.`;
+    oauth[key] = text;
+  }
+  if (oauth.clientSecret !== undefined && oauth.clientId === undefined) return `"oauth.clientSecret" is set without "oauth.clientId" — set the client ID it belongs to.`;
+  if (raw.clientMetadataUrl !== undefined) {
+    const text = raw.clientMetadataUrl;
+    const url = typeof text === 'string' && text.length <= MAX_URL_LENGTH ? parseUrl(text) : undefined;
+    if (url?.protocol !== 'https:' || url.pathname === '/') {
+      return `"oauth.clientMetadataUrl" must be the https URL of a client ID metadata document, with a path, e.g. "https://example.com/oauth/client.json".`;
+    }
+    oauth.clientMetadataUrl = url.href;
+  }
+  if (raw.redirectHost !== undefined) {
+    if (!REDIRECT_HOSTS.includes(raw.redirectHost as OAuthConfig['redirectHost'] & string)) {
+      return `"oauth.redirectHost" must be ${listOf(REDIRECT_HOSTS.map((host) => `"${host}"`))}, not ${JSON.stringify(raw.redirectHost)}.`;
+    }
+    oauth.redirectHost = raw.redirectHost as OAuthConfig['redirectHost'];
+  }
+  if (raw.redirectPort !== undefined) {
+    const port = raw.redirectPort;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < REDIRECT_PORT.minimum || port > REDIRECT_PORT.maximum) {
+      return `"oauth.redirectPort" must be a whole number between ${REDIRECT_PORT.minimum} and ${REDIRECT_PORT.maximum} (the loopback port registered with the authorization server), not ${JSON.stringify(port)}.`;
+    }
+    oauth.redirectPort = port;
+  }
+  return oauth;
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function describeType(value: unknown): string {

@@ -15,24 +15,27 @@ import {
   ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { OAuthSession } from '../auth/oauthSession';
+import type { AuthStatus, AuthStore, InteractiveSignIn } from '../auth/types';
 import { backoffDelay } from '../common/backoff';
 import { Emitter } from '../common/events';
 import type { Logger } from '../common/logger';
 import { Redactor } from '../common/redactor';
 import { escapeControls, excerpt } from '../common/text';
-import type { HeaderSource } from '../config/headerValues';
-import type { GlobalSettings, ServerEntry } from '../config/serverConfig';
+import { CLIENT_SECRET_KEY, HeaderSource } from '../config/headerValues';
+import { GlobalSettings, ServerConfig, ServerEntry, usesOAuth } from '../config/serverConfig';
 import { isServerGone } from '../transport/failures';
 import type { TolerantTransport, TolerantTransportOptions } from '../transport/tolerantTransport';
 import type { GetFallbackEvent, TransportEvent } from '../transport/types';
 import { Catalog, fetchCatalog, LIST_LABELS, LIST_NAMES, ListName } from './catalog';
 import { Failure, failureOf } from './failures';
-import { LogLevel, logLineFor } from './logLines';
+import { authLogLineFor, LogLevel, logLineFor } from './logLines';
 import { dropReason, SentenceContext, sentenceFor } from './sentences';
 import { closeQuietly, OpenSession, openSession, SessionDeps } from './session';
 import type { ConnectSlots } from './connectSlots';
 import type { Elicitor, RootsSource } from './serverRequests';
-import { Capabilities, ConnectedState, ConnectionState, GetFallback, sameState } from './state';
+import { Capabilities, ConnectedState, ConnectionState, GetFallback, sameState, SignedIn } from './state';
+import { issuerHost } from '../auth/errors';
 
 export interface ConnectionOptions {
   logger: Logger;
@@ -52,7 +55,18 @@ export interface ConnectionOptions {
   elicit?: Elicitor;
   /** The roots offered to servers; without them the client does not offer roots. */
   roots?: RootsSource;
+  /** Where OAuth tokens and registered clients are kept; without it OAuth sign-in is not available. */
+  authStore?: AuthStore;
+  /** Opens an authorization URL in the user's browser; only `signIn()` ever calls it. */
+  openBrowser?: (url: URL) => Promise<void>;
+  /** Asks the user for a client ID when the authorization server offers no registration. */
+  askForClient?: InteractiveSignIn['askForClient'];
+  /** How long a sign-in waits for the browser to come back (default 5 minutes). */
+  signInTimeoutMs?: number;
 }
+
+/** How long `signIn()` waits for the browser by default. */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 /** How a use-side request is made. */
 export interface UseOptions {
@@ -125,6 +139,8 @@ export class Connection {
   private busyStatus = 503;
   private trusted: boolean;
   private redactor: Redactor;
+  /** The server's OAuth sign-in, made on first need for the current entry (its client secret resolved then). */
+  private oauth: Promise<OAuthSession> | undefined;
 
   constructor(
     private _entry: ServerEntry,
@@ -158,6 +174,57 @@ export class Connection {
   /** Whether workspace trust keeps this server from connecting. */
   get blockedByTrust(): boolean {
     return this._entry.scope === 'workspace' && !this.trusted;
+  }
+  /** Whether OAuth sign-in applies to this server (its "auth" setting and headers allow it), store or not. */
+  get usesOAuth(): boolean {
+    return this._entry.config !== undefined && usesOAuth(this._entry.config);
+  }
+
+  /**
+   * The interactive OAuth sign-in (the only path that opens a browser), then a connect. Rejects with a ConnectionError
+   * whose failure says why: cancelled, timed out, denied, no client, sign-in unavailable here…
+   */
+  async signIn(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const refusal = this.refusal();
+    if (refusal) throw this.failed(refusal);
+    if (!this.usesOAuth) throw this.failed({ kind: 'sign-in-unavailable', why: 'not-oauth' });
+    if (!this.options.authStore) throw this.failed({ kind: 'sign-in-unavailable', why: 'no-store' });
+    const openBrowser = this.options.openBrowser;
+    if (!openBrowser) throw this.failed({ kind: 'sign-in-unavailable', why: 'no-browser' });
+    try {
+      const oauth = await this.oauthSession();
+      await oauth.signIn({ openBrowser, askForClient: this.options.askForClient, timeoutMs: this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS }, options.signal);
+    } catch (error) {
+      throw this.failed(this.failureOf(error));
+    }
+    if (this._state.kind === 'connected') {
+      // Signed in again while connected (more permissions): the live session takes the new token with its next request.
+      this.setState({ ...this._state, auth: await this.signedIn() });
+      return;
+    }
+    await this.connect();
+  }
+
+  /** Forgets the sign-in's tokens (and the registered client, if asked), ends the session; the server then needs a sign-in. */
+  async signOut(options: { forgetClient?: boolean } = {}): Promise<void> {
+    if (!this.usesOAuth || !this.options.authStore) return;
+    const oauth = await this.oauthSession().catch(() => undefined);
+    const issuer = issuerHost((await oauth?.status())?.issuer ?? oauth?.needsSignIn?.issuer);
+    await this.disconnect();
+    await oauth?.signOut(options);
+    this.setState({ kind: 'needs-sign-in', ...(issuer ? { issuer } : {}) });
+  }
+
+  /** The secret `oauth.clientSecret` names changed: the next sign-in or refresh reads it again. */
+  clientSecretChanged(): void {
+    this.oauth = undefined;
+  }
+
+  /** How the server is signed in (issuer, scopes, expiry; never a token), or undefined when it is not. */
+  async authStatus(): Promise<AuthStatus | undefined> {
+    if (!this.usesOAuth || !this.options.authStore) return undefined;
+    const oauth = await this.oauthSession().catch(() => undefined);
+    return oauth?.status();
   }
 
   /** Connects, or joins the connect already under way. Rejects with a ConnectionError sentence. */
@@ -201,6 +268,7 @@ export class Connection {
     this._entry = entry;
     this.options = { ...this.options, settings };
     this.redactor = redactorFor(entry);
+    this.oauth = undefined;
     this.setState(this.restingState());
   }
 
@@ -374,11 +442,19 @@ export class Connection {
     try {
       if (this.options.slots) release = await this.options.slots.acquire(cancel.signal);
       this.log('info', `Connecting to ${config.endpoint.displayUrl} (transport: ${config.transport})`);
-      open = await openSession(config, this.sessionDeps(), cancel.signal).finally(release);
+      const oauth = this.usesOAuth && this.options.authStore ? await this.oauthSession() : undefined;
+      open = await openSession(config, this.sessionDeps(oauth), cancel.signal).finally(release);
+      if (oauth) open.auth = await this.signedIn();
     } catch (error) {
       if (error instanceof ConnectCancelledError || generation !== this.generation) throw new ConnectCancelledError();
       const failure = this.failureOf(error);
       const reason = this.sentence(failure);
+      if (failure.kind === 'sign-in-required') {
+        // Not an error to retry: nothing changes until the user signs in.
+        this.log('info', `Not connected: ${reason}`);
+        this.setState(this.needsSignInState(failure.issuer));
+        throw new ConnectionError(this.name, reason, failure);
+      }
       this.log('error', `Connect failed: ${reason}`);
       if (failure.kind === 'busy') {
         this.notBefore = Date.now() + failure.retryAfterMs;
@@ -395,20 +471,20 @@ export class Connection {
     const live: Live = { client: open.client, transport: open.transport };
     this.live = live;
     this.watchLists(live.client);
-    const state = this.connectedState(live, open.capabilities, open.catalog);
+    const state = this.connectedState(live, open.capabilities, open.catalog, open.auth);
     this.setState(state);
     this.log('info', `Connected in ${Date.now() - open.startedAt} ms — ${this.describeConnected(state)}`);
     this.logLists(state.catalog, LIST_NAMES);
   }
 
-  private sessionDeps(): SessionDeps {
+  private sessionDeps(oauth: OAuthSession | undefined): SessionDeps {
     const config = this._entry.config!;
     return {
       clientInfo: this.options.clientInfo,
       settings: this.options.settings,
       headers: async () => ({ 'User-Agent': this.userAgent(), ...(await this.options.headers(config.headers)) }),
       traceEnabled: () => this.options.logger.isTraceEnabled?.() ?? true,
-      transport: { random: this.options.random, redactor: this.redactor, ...this.options.transport },
+      transport: { random: this.options.random, redactor: this.redactor, auth: oauth, ...this.options.transport },
       onEvent: (transport, event) => this.onTransportEvent(transport, event),
       onError: (error) => this.log('warn', `Transport error: ${this.sentence(this.failureOf(error))}`),
       sentence: (failure) => this.sentence(failure),
@@ -421,7 +497,7 @@ export class Connection {
   }
 
   /** What is known about the live connection, as one state: the server's words, the transport's facts. */
-  private connectedState(live: Live, capabilities: Capabilities, catalog: Catalog): ConnectedState {
+  private connectedState(live: Live, capabilities: Capabilities, catalog: Catalog, auth: SignedIn | undefined): ConnectedState {
     const info = live.client.getServerVersion();
     return {
       kind: 'connected',
@@ -429,7 +505,61 @@ export class Connection {
       server: { name: info?.name, version: info?.version },
       capabilities,
       catalog,
+      ...(auth ? { auth } : {}),
     };
+  }
+
+  // ---- OAuth ------------------------------------------------------------------------------------
+
+  /** This entry's OAuth session (one per entry, so refreshes and sign-ins are single-flight); its client secret resolved now. */
+  private oauthSession(): Promise<OAuthSession> {
+    const config = this._entry.config!;
+    this.oauth ??= this.newOAuthSession(config).catch((error: unknown) => {
+      this.oauth = undefined; // a secret set later is read at the next try
+      throw error;
+    });
+    return this.oauth;
+  }
+
+  private async newOAuthSession(config: ServerConfig): Promise<OAuthSession> {
+    const { clientSecret: template, ...settings } = config.oauth;
+    const clientSecret = template === undefined ? undefined : (await this.options.headers({ [CLIENT_SECRET_KEY]: template }))[CLIENT_SECRET_KEY];
+    if (clientSecret) this.redactor.add(clientSecret);
+    return new OAuthSession({
+      server: this.name,
+      resourceUrl: config.endpoint.requestUrl,
+      settings: { ...settings, clientSecret },
+      store: this.options.authStore!,
+      fetch: this.options.transport?.fetch as typeof fetch | undefined,
+      clientName: this.options.clientInfo.name,
+      onEvent: (event) => {
+        const { level, text } = authLogLineFor(event, this.shown);
+        this.log(level, text);
+        if ((event.kind === 'refreshed' || event.kind === 'signed-in') && this._state.kind === 'connected') {
+          this.setState({ ...this._state, auth: { issuer: event.issuer, scopes: event.scopes, ...(event.expiresAt ? { expiresAt: event.expiresAt } : {}) } });
+        }
+      },
+      onSecret: (value) => this.redactor.add(value),
+    });
+  }
+
+  private async signedIn(): Promise<SignedIn | undefined> {
+    const status = await (await this.oauth)?.status();
+    return status && { issuer: status.issuer, scopes: status.scopes, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}) };
+  }
+
+  private needsSignInState(issuer: string | undefined): ConnectionState {
+    const host = issuerHost(issuer);
+    return { kind: 'needs-sign-in', ...(host ? { issuer: this.shown(host, 100) } : {}) };
+  }
+
+  /** The sign-in is gone under a live connection (revoked, refresh refused): stop, and wait for the user. */
+  private signInLost(issuer: string | undefined): void {
+    if (this._state.kind === 'needs-sign-in') return;
+    this.generation++;
+    this.clearReconnectTimer();
+    void this.closeClient();
+    this.setState(this.needsSignInState(issuer));
   }
 
   /** A list cut short, or one that failed, is said in the log (the tree and its tooltip show it too). */
@@ -474,6 +604,10 @@ export class Connection {
     this.log(level, text);
     if (event.kind === 'wire' || transport !== this.live?.transport) return; // still connecting, or an old transport
     if (event.kind === 'session-lost') return this.dropped({ kind: 'session-lost', cause: event.cause });
+    if (event.kind === 'sign-in-required') {
+      const failure = this.failureOf(event.cause);
+      return this.signInLost(failure.kind === 'sign-in-required' ? failure.issuer : undefined);
+    }
     if ((event.kind === 'stream-problem' || event.kind === 'stream-given-up') && event.problem.kind === 'network' && event.problem.failure.kind === 'refused') {
       return this.dropped({ kind: 'network', failure: event.problem.failure });
     }
@@ -489,6 +623,10 @@ export class Connection {
     // A POST-only connection learns that its server went away only when a request fails.
     if (failure.kind === 'network' && isServerGone(failure.failure)) this.dropped(failure);
     else if (failure.kind === 'request-timeout') this.checkAnswering(live.client);
+    else if (failure.kind === 'sign-in-required' && live === this.live) {
+      // A step-up is one operation's need; the connection stays up for the rest.
+      if (failure.reason !== 'insufficient-scope') this.signInLost(failure.issuer);
+    }
     return new ConnectionError(this.name, this.sentence(failure), failure);
   }
 
@@ -536,7 +674,7 @@ export class Connection {
       this.startAttempt({ kind: 'reconnecting', attempt, maxAttempts, reason }).then(
         () => this.log('info', `Reconnected after ${attempt} attempt${attempt === 1 ? '' : 's'}`),
         (error: unknown) => {
-          if (error instanceof ConnectCancelledError || !this.wanted) return;
+          if (error instanceof ConnectCancelledError || !this.wanted || this._state.kind === 'needs-sign-in') return;
           this.scheduleReconnect(attempt + 1, error instanceof ConnectionError ? error.reason : String(error));
         },
       );
@@ -566,7 +704,12 @@ export class Connection {
   }
 
   private failureOf(error: unknown): Failure {
-    return failureOf(error, this._entry.config?.endpoint.requestUrl);
+    const failure = failureOf(error, this._entry.config?.endpoint.requestUrl);
+    // A Bearer challenge that did not start a sign-in: say why not.
+    if (failure.kind === 'unauthorized' && failure.challenge === 'bearer' && !failure.tokenSent) {
+      return { ...failure, oauth: this._entry.config?.auth === 'headers' ? 'off' : 'unavailable' };
+    }
+    return failure;
   }
 
   private failed(failure: Failure): ConnectionError {

@@ -1,5 +1,5 @@
 import { Disposable, Emitter } from '../common/events';
-import { referencesSecret } from '../config/headerValues';
+import { CLIENT_SECRET_KEY, referencesSecret } from '../config/headerValues';
 import { GlobalSettings, sameEntry, sameSettings, ServerEntry } from '../config/serverConfig';
 import { Connection, ConnectionOptions } from './connection';
 import { ConnectSlots } from './connectSlots';
@@ -120,6 +120,8 @@ export class ConnectionManager {
    */
   reconnectUsingSecret(name: string): void {
     for (const c of this.all) {
+      const clientSecret = c.entry.config?.oauth.clientSecret;
+      if (clientSecret !== undefined && referencesSecret({ [CLIENT_SECRET_KEY]: clientSecret }, name)) c.clientSecretChanged();
       if (c.isWanted && referencesSecret(c.entry.config?.headers ?? {}, name)) void c.reconnect().catch(() => undefined);
     }
   }

@@ -1,5 +1,7 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { AuthRejectedError, InsufficientScopeError, SignInFailedError, SignInRequiredError, TokenRefreshError } from '../auth/errors';
+import type { SignInFailureKind, SignInRequiredReason } from '../auth/types';
 import { HeaderValueError } from '../config/headerValues';
 import { classifyFetchError, NetworkFailure } from '../transport/failures';
 import { SessionLostError } from '../transport/tolerantTransport';
@@ -18,8 +20,23 @@ export type Failure =
   | { kind: 'request-timeout'; seconds: number }
   /** The server answered with an HTTP error; `detail` is its words (body or reason phrase), untrusted. */
   | { kind: 'http'; status: number; detail: string; redirectTarget?: string }
-  /** 401/403: who may ask. `challenge` is the scheme the server asked for; `tokenSent`, whether a credential went with the request. */
-  | { kind: 'unauthorized'; status: number; challenge?: string; tokenSent: boolean; detail: string }
+  /**
+   * 401/403 outside OAuth: who may ask. `challenge` is the scheme the server asked for; `tokenSent`, whether a credential
+   * went with the request; `oauth`, why a Bearer challenge did not start a sign-in ("auth" is "headers", or no token store).
+   */
+  | { kind: 'unauthorized'; status: number; challenge?: string; tokenSent: boolean; detail: string; oauth?: 'off' | 'unavailable' }
+  /** The server needs an OAuth sign-in by the user before it can be used; nothing was opened. */
+  | { kind: 'sign-in-required'; reason: SignInRequiredReason; issuer?: string; scopes: string[] }
+  /** An interactive sign-in ended without tokens; `message` is the sign-in's own sentence (secrets already removed). */
+  | { kind: 'sign-in-failed'; failure: SignInFailureKind; issuer?: string; message: string }
+  /** Signing in cannot be done here: no token store, no way to open a browser, or the server does not use OAuth. */
+  | { kind: 'sign-in-unavailable'; why: 'no-store' | 'no-browser' | 'not-oauth' }
+  /** Signed in, the server still refused: a 401 without an OAuth challenge, or a 403 that asks for no more scope. */
+  | { kind: 'oauth-refused'; status: number }
+  /** Step-up sign-ins did not get the permission the server keeps asking for. */
+  | { kind: 'insufficient-scope'; scopes: string[]; attempts: number }
+  /** Renewing the tokens failed for a reason a sign-in would not fix; `message` is the sign-in's sentence. */
+  | { kind: 'token-refresh-failed'; message: string }
   /** 429/503 with Retry-After: the server asks to be left alone for a while. */
   | { kind: 'busy'; status: number; retryAfterMs: number; detail: string }
   /** The initialize POST was refused, and the legacy SSE transport failed too. */
@@ -60,6 +77,11 @@ export function failureOf(error: unknown, url?: URL): Failure {
   if (error instanceof FailureError) return error.failure;
   if (error instanceof ConnectTimeoutError) return { kind: 'connect-timeout', seconds: error.seconds };
   if (error instanceof HeaderValueError) return { kind: 'config', problem: error.message };
+  if (error instanceof SignInRequiredError) return { kind: 'sign-in-required', reason: error.reason, issuer: error.issuer, scopes: error.scopes };
+  if (error instanceof SignInFailedError) return { kind: 'sign-in-failed', failure: error.kind, issuer: error.issuer, message: error.message };
+  if (error instanceof AuthRejectedError) return { kind: 'oauth-refused', status: error.status };
+  if (error instanceof InsufficientScopeError) return { kind: 'insufficient-scope', scopes: error.scopes, attempts: error.attempts };
+  if (error instanceof TokenRefreshError) return { kind: 'token-refresh-failed', message: error.message };
   if (error instanceof InitializeRejectedError) return { kind: 'initialize-rejected', status: error.status };
   if (error instanceof AuthenticationError) return { kind: 'unauthorized', status: error.status, challenge: error.challengeScheme, tokenSent: error.sentAuthorization, detail: error.detail };
   if (error instanceof ServerBusyError) return { kind: 'busy', status: error.status, retryAfterMs: error.retryAfterMs, detail: error.detail };

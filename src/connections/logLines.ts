@@ -1,3 +1,4 @@
+import type { AuthEvent, ClientSource } from '../auth/types';
 import { describeNetworkFailure } from '../transport/failures';
 import { statusLine } from '../transport/http';
 import { formatMegabytes, StreamProblem, TransportEvent } from '../transport/types';
@@ -37,6 +38,8 @@ export function logLineFor(event: TransportEvent, context: SentenceContext): { l
       return { level: 'info', text: `Streamable HTTP initialize answered HTTP ${event.status} — using the legacy HTTP+SSE transport` };
     case 'wire':
       return { level: 'trace', text: shown(event.text, 500) };
+    case 'sign-in-required':
+      return { level: 'debug', text: 'GET stream refused: the server needs a sign-in' };
   }
 }
 
@@ -59,3 +62,57 @@ export function describeStreamProblem(problem: StreamProblem, shown: Shown): str
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+const CLIENT_SOURCES: Record<ClientSource, string> = {
+  configured: 'configured',
+  'metadata-document': 'client ID metadata document',
+  dynamic: 'dynamic',
+  entered: 'entered',
+};
+
+/**
+ * The output-channel line for a step of the OAuth work (without the "[server]" tag). Events carry no secret; what
+ * came from a server (issuer URLs, client IDs, error text) is shown through `shown`.
+ */
+export function authLogLineFor(event: AuthEvent, shown: Shown): { level: LogLevel; text: string } {
+  const url = (text: string | undefined) => (text ? shown(text, 200) : 'the authorization server');
+  const scopes = (list: string[]) => (list.length ? `scope "${shown(list.join(' '), 200)}"` : 'no scope');
+  const until = (date: Date | undefined) => (date ? `, expires ${date.toLocaleString()}` : '');
+  switch (event.kind) {
+    case 'discovered':
+      return {
+        level: 'info',
+        text: `OAuth: authorization server ${url(event.issuer)} (${event.protectedResourceMetadata ? 'from the protected resource metadata' : 'no protected resource metadata: the server\'s origin'}${event.authorizationServerMetadata ? '' : ', no metadata: default endpoints'})`,
+      };
+    case 'registered':
+      return { level: 'info', text: `OAuth: registered client ${shown(event.clientId, 120)} with ${url(event.issuer)} (${CLIENT_SOURCES[event.source]}) for ${shown(event.redirectUri, 120)}` };
+    case 'setting-ignored':
+      return { level: 'warn', text: `OAuth: "oauth.${event.setting}" is ignored: ${shown(event.reason, 200)}` };
+    case 'authorizing':
+      return {
+        level: 'info',
+        text: `Signing in via ${url(event.issuer)} — ${CLIENT_SOURCES[event.clientSource]} client ${shown(event.clientId, 120)}, ${scopes(event.scopes)}, redirect ${shown(event.redirectUri, 120)}; waiting for the browser`,
+      };
+    case 'signed-in':
+      return { level: 'info', text: `Signed in via ${url(event.issuer)} — ${scopes(event.scopes)}${until(event.expiresAt)}` };
+    case 'sign-in-failed':
+      return { level: 'warn', text: `Sign-in failed (${event.failure}): ${shown(event.message, 400)}` };
+    case 'sign-in-required':
+      return { level: 'info', text: `Needs sign-in${event.issuer ? ` with ${url(event.issuer)}` : ''} (${SIGN_IN_REASONS[event.reason]})` };
+    case 'refreshed':
+      return { level: 'info', text: `Renewed the sign-in with ${url(event.issuer)} (${event.trigger === 'expiring' ? 'about to expire' : 'the server refused the token'})${until(event.expiresAt)}` };
+    case 'refresh-failed':
+      return { level: 'warn', text: `Could not renew the sign-in with ${url(event.issuer)}: ${shown(event.error, 300)}${event.signInNeeded ? ' — a new sign-in is needed' : ' — the sign-in is kept'}` };
+    case 'step-up':
+      return { level: 'info', text: `The server asks for more permissions: signing in again for ${scopes(event.scopes)} (attempt ${event.attempt})` };
+    case 'signed-out':
+      return { level: 'info', text: `Signed out${event.forgotClient ? ', and forgot the registered client' : ''}` };
+  }
+}
+
+const SIGN_IN_REASONS = {
+  'no-token': 'not signed in',
+  expired: 'the token is no longer accepted',
+  'invalid-grant': 'the sign-in was revoked or expired',
+  'insufficient-scope': 'more permissions needed',
+} as const;

@@ -1,3 +1,4 @@
+import { issuerHost } from '../auth/errors';
 import { capitalise } from '../common/text';
 import { classifyFetchError, describeNetworkFailure, NetworkFailure } from '../transport/failures';
 import { formatMegabytes, SessionLossCause } from '../transport/types';
@@ -28,6 +29,21 @@ export function sentenceFor(failure: Failure, context: SentenceContext): string 
       return statusSentence(failure.status, failure.detail, failure.redirectTarget, context);
     case 'unauthorized':
       return unauthorizedSentence(failure);
+    case 'sign-in-required':
+      return signInRequiredSentence(failure, shown);
+    case 'sign-in-failed':
+    case 'token-refresh-failed':
+      return shown(failure.message, 400);
+    case 'sign-in-unavailable':
+      if (failure.why === 'not-oauth') return `The server does not use OAuth sign-in here — its "auth" is "headers", or an "Authorization" header is configured; remove it (or set "auth" to "oauth") to sign in.`;
+      if (failure.why === 'no-browser') return 'Signing in needs a browser, and none can be opened here — sign in where one can be opened.';
+      return `Signing in is not available here (there is nowhere to keep the tokens) — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`;
+    case 'oauth-refused':
+      return failure.status === 403
+        ? 'The server refused the request (HTTP 403) without asking for more permissions — check that your account may do this.'
+        : `The server refused the request (HTTP ${failure.status}) without an OAuth challenge — it may not use OAuth sign-in; set "auth" to "headers" and add an "Authorization" header to its "headers".`;
+    case 'insufficient-scope':
+      return `The server still refuses the request for lack of permission after ${failure.attempts} sign-ins asking for more${failure.scopes.length ? ` (scope "${shown(failure.scopes.join(' '), 120)}")` : ''} — your account may not be allowed to do this.`;
     case 'busy': {
       const said = failure.detail.trim() ? ` (${shown(failure.detail, 120)})` : '';
       return `The server is busy (HTTP ${failure.status})${said} and asked to wait ${formatWait(failure.retryAfterMs)} — MCP Connections waits that long before trying again.`;
@@ -84,10 +100,28 @@ function unauthorizedSentence(failure: Extract<Failure, { kind: 'unauthorized' }
       : `The server refused access (HTTP 403) — check the token in this server's "headers".`;
   }
   if (failure.tokenSent) return `The server rejected the token in this server's "Authorization" header (HTTP 401) — check or renew it.`;
+  if (failure.challenge === 'bearer' && failure.oauth === 'off') {
+    return `The server asks you to sign in with OAuth (HTTP 401), but this server's "auth" is "headers" — set "auth" to "auto" to sign in, or add an "Authorization" header to its "headers".`;
+  }
   if (failure.challenge === 'bearer') {
-    return `The server asks you to sign in with OAuth (HTTP 401), which MCP Connections does not support yet — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`;
+    return `The server asks you to sign in with OAuth (HTTP 401), which is not available here — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`;
   }
   return `The server requires authentication (HTTP 401) — add an "Authorization" header to this server's "headers".`;
+}
+
+function signInRequiredSentence(failure: Extract<Failure, { kind: 'sign-in-required' }>, shown: SentenceContext['shown']): string {
+  const host = issuerHost(failure.issuer);
+  const shownHost = host && shown(host, 100);
+  switch (failure.reason) {
+    case 'no-token':
+      return `The server needs you to sign in${shownHost ? ` with ${shownHost}` : ''} (OAuth) — sign in to connect it.`;
+    case 'expired':
+      return `The sign-in${shownHost ? ` with ${shownHost}` : ''} is no longer accepted and could not be renewed — sign in again.`;
+    case 'invalid-grant':
+      return `${shownHost ?? 'The authorization server'} no longer accepts the sign-in (revoked or expired) — sign in again.`;
+    case 'insufficient-scope':
+      return `The server needs permissions the sign-in does not grant${failure.scopes.length ? ` (scope "${shown(failure.scopes.join(' '), 120)}")` : ''} — sign in again to grant them.`;
+  }
 }
 
 /** "30 s", "2 min", "1 h". */

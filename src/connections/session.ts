@@ -5,7 +5,7 @@ import type { TransportEvent } from '../transport/types';
 import { capabilitiesOf, Catalog, emptyCatalog, fetchCatalog } from './catalog';
 import { ConnectTimeoutError, Failure } from './failures';
 import { answerServerRequests, clientCapabilities, ServerRequestHandlers } from './serverRequests';
-import type { Capabilities } from './state';
+import type { Capabilities, SignedIn } from './state';
 
 export interface SessionDeps {
   clientInfo: { name: string; version: string };
@@ -32,6 +32,8 @@ export interface OpenSession {
   catalog: Catalog;
   /** When the connect began (Date.now()). */
   startedAt: number;
+  /** How it is signed in, when OAuth authenticates it (the connection fills it in). */
+  auth?: SignedIn;
 }
 
 /**

@@ -13,7 +13,17 @@ export type ConnectionState =
   | ConnectedState
   /** `retryAt`: the server asked (Retry-After) not to be asked again before then. */
   | { kind: 'reconnecting'; attempt: number; maxAttempts: number; reason: string; retryAt?: Date }
-  | { kind: 'error'; reason: string; invalidConfig?: boolean };
+  | { kind: 'error'; reason: string; invalidConfig?: boolean }
+  /** The server wants an OAuth sign-in by the user (nothing opens by itself); `issuer`: the authorization server's host, when known. */
+  | { kind: 'needs-sign-in'; issuer?: string };
+
+/** How a connected server is signed in (OAuth): never a token. */
+export interface SignedIn {
+  /** The authorization server's URL. */
+  issuer: string;
+  scopes: string[];
+  expiresAt?: Date;
+}
 
 /** Everything known about a live connection. */
 export interface ConnectedState {
@@ -26,6 +36,8 @@ export interface ConnectedState {
   capabilities: Capabilities;
   /** The server's tools, resources, resource templates and prompts, each read to its end (or said why not). */
   catalog: Catalog;
+  /** Present when the connection is authenticated by an OAuth sign-in. */
+  auth?: SignedIn;
 }
 
 export interface GetFallback {
@@ -62,6 +74,8 @@ export function describeState(state: ConnectionState): string {
       return state.blocked === 'disabled' ? 'disabled' : state.blocked === 'untrusted' ? 'disconnected · workspace not trusted' : 'disconnected';
     case 'error':
       return `error: ${state.reason}`;
+    case 'needs-sign-in':
+      return state.issuer ? `needs sign-in · ${state.issuer}` : 'needs sign-in';
   }
 }
 

@@ -5,6 +5,7 @@ import { fetchWithinOrigin } from './http';
 import { isEventStream } from './answerGuard';
 import { withConfiguredHeaders } from './sessionFetch';
 import type { FetchLike } from './types';
+import { EndpointAuth, sendAuthorized } from './endpointAuth';
 
 /** How far into the legacy stream the `endpoint` event is looked for. */
 const ENDPOINT_SNIFF_BYTES = 64 * 1024;
@@ -14,11 +15,18 @@ const ENDPOINT_SNIFF_BYTES = 64 * 1024;
  * and for the message URL the server announces in its stream's `endpoint` event (learned here, so
  * the POSTs to it count as the endpoint); every other URL passes to the base fetch untouched.
  */
-export function legacyFetch(routes: EndpointRoutes, baseFetch: FetchLike, headers: () => Promise<Record<string, string>>): FetchLike {
+export function legacyFetch(
+  routes: EndpointRoutes,
+  baseFetch: FetchLike,
+  headers: () => Promise<Record<string, string>>,
+  signIn: { auth?: EndpointAuth; server: string; remember: (authorization: string) => void },
+): FetchLike {
   return async (url, init = {}) => {
     if (!routes.includes(url)) return baseFetch(url, init);
     const target = new URL(String(url));
-    const response = await fetchWithinOrigin(baseFetch, target, { ...init, headers: withConfiguredHeaders(init.headers, await headers()) }, (to) => routes.add(to));
+    const response = await sendAuthorized(signIn, withConfiguredHeaders(init.headers, await headers()), (sent) =>
+      fetchWithinOrigin(baseFetch, target, { ...init, headers: sent }, (to) => routes.add(to)),
+    );
     if ((init.method ?? 'GET').toUpperCase() !== 'GET' || !response.ok || !isEventStream(response) || !response.body) return response;
     const [forSdk, forSniffing] = response.body.tee();
     void sniffEndpoint(forSniffing, target, routes);

@@ -4,6 +4,7 @@ import { HeadersTimeoutError } from './failures';
 import { discardBody, fetchWithinOrigin, linkSignal, mediaType, meansUnknownSession, noStreamResponse, readBodyStart, statusLine } from './http';
 import { AnswerResumes, MAX_RESUMES_WITHOUT_PROGRESS } from './answerResumes';
 import { classifyFetchError } from './failures';
+import { EndpointAuth, isAuthFailure, requestKeyOf, sendAuthorized } from './endpointAuth';
 import { AnswerTooLargeError, AuthenticationError, BrokenAnswerData, FetchLike, parseRetryAfter, ServerBusyError, SessionExpiredError, TransportEvent } from './types';
 
 /** What the session fetch tells its transport; the transport reacts in one place. */
@@ -13,7 +14,9 @@ export type FetchSignal =
   /** These requests' answer stream ended without their answers, and the SDK will not resume it. */
   | { kind: 'answer-broken'; requestIds: (string | number)[]; why: BrokenAnswerData }
   /** A resumed answer stream learned that the server no longer knows the session. */
-  | { kind: 'session-expired'; trigger: string };
+  | { kind: 'session-expired'; trigger: string }
+  /** The GET stream was refused and the sign-in cannot fix it without the user: the server needs a sign-in. */
+  | { kind: 'sign-in-required'; error: Error };
 
 export interface SessionFetchOptions {
   server: string;
@@ -31,6 +34,10 @@ export interface SessionFetchOptions {
   traceEnabled: () => boolean;
   emit: (event: TransportEvent) => void;
   signal: (signal: FetchSignal) => void;
+  /** The server's OAuth sign-in, when it applies: its token goes with every request to the endpoint (and nowhere else). */
+  auth?: EndpointAuth;
+  /** Told every Authorization value the sign-in supplies, so it is redacted wherever it could show. */
+  remember: (authorization: string) => void;
 }
 
 /** Headers the transport itself owns; configuration cannot override them. */
@@ -82,16 +89,24 @@ export class SessionFetch {
       this.trace(() => `← ${statusLine(response.status, response.statusText)} ${mediaType(response.headers.get('content-type'))}`);
       return response;
     } catch (error) {
+      if (isAuthFailure(error)) {
+        // Never a sign-in from the GET stream: it only says that one is needed.
+        this.options.signal({ kind: 'sign-in-required', error: error as Error });
+        return new Response(null, { status: 401, statusText: 'Unauthorized' });
+      }
       throw timeout.signal.aborted ? timeout.signal.reason : error;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** A request to the endpoint: configured headers (unless given), same-origin redirects followed. */
-  private async request(url: URL, init: RequestInit, headers?: Headers): Promise<Response> {
+  /** A request to the endpoint: configured headers (unless given), the sign-in's token, same-origin redirects followed. */
+  private async request(url: URL, init: RequestInit, headers?: Headers, requestKey?: string): Promise<Response> {
     const sent = headers ?? withConfiguredHeaders(init.headers, await this.options.headers());
-    return fetchWithinOrigin(this.options.baseFetch, url, { ...init, headers: sent }, (target) => this.options.routes.add(target));
+    const { auth, server, remember } = this.options;
+    return sendAuthorized({ auth, server, requestKey, remember }, sent, (authorized) =>
+      fetchWithinOrigin(this.options.baseFetch, url, { ...init, headers: authorized }, (target) => this.options.routes.add(target)),
+    );
   }
 
   private async send(method: string, url: URL, init: RequestInit): Promise<Response> {
@@ -102,7 +117,7 @@ export class SessionFetch {
     const headers = withConfiguredHeaders(init.headers, await this.options.headers());
     let response: Response;
     try {
-      response = await this.request(url, { ...init, signal: link.signal }, headers);
+      response = await this.request(url, { ...init, signal: link.signal }, headers, body.requestKey);
     } catch (error) {
       link.release();
       throw error;
@@ -213,15 +228,16 @@ export class SessionFetch {
  * What a POST carries, from one parse: "initialize", "tools/call (id 3)", "response (id 2)" — never
  * the parameters, which may hold secrets — and the ids of its requests.
  */
-function readBody(body: unknown): { description: string; requestIds: (string | number)[] } {
+function readBody(body: unknown): { description: string; requestIds: (string | number)[]; requestKey?: string } {
   if (typeof body !== 'string' || body.length > 65_536) return { description: '', requestIds: [] };
-  let messages: { method?: unknown; id?: unknown }[];
+  let messages: { method?: unknown; id?: unknown; params?: unknown }[];
   try {
     messages = ([] as { method?: unknown; id?: unknown }[]).concat(JSON.parse(body));
   } catch {
     return { description: '', requestIds: [] };
   }
   return {
+    requestKey: requestKeyOf(messages),
     description: messages.map((m) => (typeof m.method === 'string' ? `${m.method}${m.id !== undefined ? ` (id ${m.id})` : ''}` : `response (id ${m.id})`)).join(', '),
     requestIds: messages.filter((m) => typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number),
   };

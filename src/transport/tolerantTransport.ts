@@ -18,6 +18,7 @@ import {
 import { Endpoint, EndpointRoutes } from './endpoint';
 import { classifyFetchError, formatDuration } from './failures';
 import { GetStream } from './getStream';
+import { EndpointAuth, isAuthFailure } from './endpointAuth';
 import { legacyFetch } from './legacyFetch';
 import { FetchSignal, SessionFetch } from './sessionFetch';
 import {
@@ -53,6 +54,8 @@ export interface TolerantTransportOptions {
   redactor?: Redactor;
   fetch?: FetchLike;
   random?: () => number;
+  /** The server's OAuth sign-in, when it applies: its token goes with every request to the endpoint, and only there. */
+  auth?: EndpointAuth;
 }
 
 type Session =
@@ -205,6 +208,8 @@ export class TolerantTransport implements Transport {
     return credentials && !configuresAuthorization ? { Authorization: credentials, ...configured } : configured;
   };
 
+  private rememberAuthorization = (authorization: string): void => this.redactor.remember({ authorization });
+
   private async startStreamableSession(): Promise<Session> {
     const routes = new EndpointRoutes(this.options.endpoint);
     const fetcher: SessionFetch = new SessionFetch({
@@ -218,6 +223,8 @@ export class TolerantTransport implements Transport {
       traceEnabled: this.options.traceEnabled ?? (() => true),
       emit: (event) => this.emit(event),
       signal: (signal) => this.onFetchSignal(session, signal),
+      auth: this.options.auth,
+      remember: this.rememberAuthorization,
     });
     const previous = this.session?.kind === 'streamable' ? this.session.stream : undefined;
     const stream: GetStream = new GetStream({
@@ -243,7 +250,11 @@ export class TolerantTransport implements Transport {
   }
 
   private async startLegacySession(): Promise<Session> {
-    const fetcher = legacyFetch(new EndpointRoutes(this.options.endpoint), this.baseFetch, this.headers);
+    const fetcher = legacyFetch(new EndpointRoutes(this.options.endpoint), this.baseFetch, this.headers, {
+      auth: this.options.auth,
+      server: this.options.server,
+      remember: this.rememberAuthorization,
+    });
     const transport = new SSEClientTransport(this.options.endpoint.requestUrl, { fetch: fetcher });
     const session: Session = { kind: 'legacy', transport };
     await transport.start(); // opens the SSE stream and waits for its `endpoint` event
@@ -262,6 +273,9 @@ export class TolerantTransport implements Transport {
       case 'session-expired':
         void this.reinitialise(session, signal.trigger).catch(() => undefined);
         return;
+      case 'sign-in-required':
+        if (session === this.session && !this.closed) this.emit({ kind: 'sign-in-required', server: this.options.server, cause: signal.error, time: new Date() });
+        return;
     }
   }
 
@@ -269,7 +283,8 @@ export class TolerantTransport implements Transport {
     const { transport } = session;
     transport.onmessage = (message: JSONRPCMessage) => this.route(session, message);
     transport.onerror = (error) => {
-      if (this.closed || session !== this.session || session === this.deciding || error instanceof SessionExpiredError || isAbort(error)) return;
+      // A sign-in's refusal reaches the request's caller; reported here too it would be said twice.
+      if (this.closed || session !== this.session || session === this.deciding || error instanceof SessionExpiredError || isAbort(error) || isAuthFailure(error)) return;
       if (session.kind === 'legacy') {
         // The legacy stream carries the session; once it breaks the session is gone.
         this.emit({ kind: 'session-lost', server: this.options.server, cause: legacyStreamEnded(error), time: new Date() });

@@ -51,6 +51,8 @@ export type TransportEvent =
   | { kind: 'session-reinitialised'; server: string; trigger: string; time: Date }
   | { kind: 'session-lost'; server: string; cause: SessionLossCause; time: Date }
   | { kind: 'legacy-sse-fallback'; server: string; status: number; time: Date }
+  /** The GET stream was refused and only a sign-in by the user would help (`cause`: the sign-in's typed error). */
+  | { kind: 'sign-in-required'; server: string; cause: Error; time: Date }
   | { kind: 'wire'; server: string; text: string; time: Date };
 
 /** Why a session is gone for good (the connection must reconnect). */

@@ -49,6 +49,8 @@ function iconFor(state: ConnectionState): ServerPresentation['icon'] {
       return state.blocked === 'disabled' ? { id: 'circle-slash' } : { id: 'debug-disconnect' };
     case 'error':
       return { id: 'error', color: 'errorForeground' };
+    case 'needs-sign-in':
+      return { id: 'account', color: 'list.warningForeground' };
   }
 }
 
@@ -67,6 +69,7 @@ function tooltipFor(connection: PresentedServer, description: string, notes: Ser
     if (fallback) {
       row('Last GET fallback', `HTTP ${fallback.status} ${escape(fallback.statusText)} at ${fallback.time.toLocaleTimeString()}${fallback.bodyExcerpt ? ` — "${escape(fallback.bodyExcerpt)}"` : ''}`);
     }
+    if (state.auth) row('Sign-in', `OAuth via ${escape(state.auth.issuer)}${state.auth.expiresAt ? `, expires ${state.auth.expiresAt.toLocaleString()}` : ''}`);
     if (state.session.reinitialisations) row('Session re-initialised', `${state.session.reinitialisations}×`);
     for (const [list, label] of LISTS) {
       const result = state.catalog[list];
@@ -74,6 +77,7 @@ function tooltipFor(connection: PresentedServer, description: string, notes: Ser
       else if (result.cut) row(label, `cut after ${result.items.length} items — ${escape(result.cut)}`);
     }
   }
+  if (state.kind === 'needs-sign-in') row('Sign-in', `needed (OAuth${state.issuer ? ` via ${escape(state.issuer)}` : ''}) — nothing opens until you sign in`);
   const usage = connection.usage;
   if (usage?.calls) row('Chat', `${usage.calls} ${usage.calls === 1 ? 'call' : 'calls'}${usage.last ? `, last: ${escape(usage.last.what)} — ${escape(usage.last.outcome)} at ${usage.last.at.toLocaleTimeString()}` : ''}`);
   row('Also in chat', notes.duplicateInChat && escape(notes.duplicateInChat));

@@ -132,7 +132,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       const run = await runCli(['probe', server.url]);
 
       assert.equal(run.code, 1);
-      assert.match(run.stdout, /The server asks you to sign in with OAuth \(HTTP 401\), which MCP Connections does not support yet — as a workaround, add an "Authorization": "Bearer <token>" header/);
+      assert.match(run.stdout, /The server asks you to sign in with OAuth \(HTTP 401\), which is not available here — as a workaround, add an "Authorization": "Bearer <token>" header/);
     });
 
     it('a server that never answers: exit 1 naming the --timeout, within bounded time', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GET_FALLBACK_STATUSES, MAX_URL_LENGTH, RECONNECT, TIMEOUT_SECONDS } from '../../../src/config/limits';
+import { GET_FALLBACK_STATUSES, MAX_URL_LENGTH, RECONNECT, REDIRECT_HOSTS, REDIRECT_PORT, TIMEOUT_SECONDS } from '../../../src/config/limits';
 import { Commands } from '../../../src/commands/ids';
-import { KNOWN_KEYS } from '../../../src/config/validate';
+import { AUTH_MODES } from '../../../src/config/serverConfig';
+import { KNOWN_KEYS, KNOWN_OAUTH_KEYS, validateServer } from '../../../src/config/validate';
 import { TRANSPORT_KINDS } from '../../../src/transport/defaults';
 
 /** package.json's contributed settings schema, which VS Code reads, states the same defaults and ranges. */
@@ -19,6 +20,19 @@ describe('settings schema in package.json, held against the code', () => {
   it('transport names and default', () => {
     assert.deepEqual(server.transport.enum, [...TRANSPORT_KINDS]);
     assert.equal(server.transport.default, 'auto');
+  });
+
+  it('auth: the modes and the default the validator gives', () => {
+    assert.deepEqual(server.auth.enum, [...AUTH_MODES]);
+    assert.equal(server.auth.default, validateServer('x', { url: 'https://example.com/mcp' }, 'user').config?.auth);
+  });
+
+  it('oauth: the keys the validator knows, the redirect hosts and port range', () => {
+    const oauth = server.oauth.properties;
+    assert.deepEqual(Object.keys(oauth).sort(), [...KNOWN_OAUTH_KEYS].sort());
+    assert.deepEqual(oauth.redirectHost.enum, [...REDIRECT_HOSTS]);
+    assert.equal(oauth.redirectHost.default, REDIRECT_HOSTS[0]);
+    assert.deepEqual([oauth.redirectPort.minimum, oauth.redirectPort.maximum], [REDIRECT_PORT.minimum, REDIRECT_PORT.maximum]);
   });
 
   it('timeoutSeconds: default and range', () => {

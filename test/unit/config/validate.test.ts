@@ -33,6 +33,8 @@ describe('config: validateServers', () => {
         transport: 'auto',
         timeoutSeconds: 30,
         exposeToChat: true,
+        auth: 'auto',
+        oauth: {},
       },
     });
   });
@@ -48,6 +50,7 @@ describe('config: validateServers', () => {
           transport: 'sse',
           timeoutSeconds: 600,
           exposeToChat: false,
+          auth: 'headers',
         },
       },
       () => 'workspace',
@@ -63,8 +66,49 @@ describe('config: validateServers', () => {
       transport: 'sse',
       timeoutSeconds: 600,
       exposeToChat: false,
+      auth: 'headers',
+      oauth: {},
     });
   });
+
+  it('auth and oauth: every setting kept; "${secret:…}" kept for the client secret, resolved only when used', () => {
+    const oauth = { clientId: 'pre-registered', clientSecret: '${secret:docs-client}', clientMetadataUrl: 'https://example.com/oauth/client.json', scope: 'read write', redirectHost: 'localhost', redirectPort: 33418 };
+    const entry = validateServer('docs', { ...GOOD, auth: 'oauth', oauth }, 'user');
+    assert.deepEqual([entry.problem, entry.warnings, entry.config?.auth, entry.config?.oauth], [undefined, [], 'oauth', oauth]);
+  });
+
+  it('auth "oauth" with an Authorization header: the header is not sent, and a warning says so (without its value)', () => {
+    const entry = validateServer('docs', { ...GOOD, auth: 'oauth', headers: { authorization: 'Bearer canary-9f2', 'X-Team': 'a' } }, 'user');
+    assert.deepEqual(entry.config?.headers, { 'X-Team': 'a' });
+    assert.deepEqual(entry.warnings, ['"auth" is "oauth", so the configured "authorization" header is not sent (the sign-in\'s token is) — remove it, or set "auth" to "headers" to send it.']);
+  });
+
+  it('auth "headers" with an oauth object, and a misspelt oauth key: warnings, the server stays valid', () => {
+    const entry = validateServer('docs', { ...GOOD, auth: 'headers', oauth: { clientID: 'x' } }, 'user');
+    assert.equal(entry.problem, undefined);
+    assert.deepEqual(entry.warnings, [
+      'Unknown setting "oauth.clientID" is ignored (known: clientId, clientSecret, clientMetadataUrl, scope, redirectHost, redirectPort).',
+      '"auth" is "headers", so "oauth" is ignored — set "auth" to "auto" or "oauth" to sign in.',
+    ]);
+  });
+
+  for (const [label, value, problem] of [
+    ['an auth mode that does not exist', { auth: 'bearer' }, '"auth" must be "auto", "oauth" or "headers", not "bearer".'],
+    ['oauth as a string', { oauth: 'abc' }, '"oauth" must be an object like { "clientId": "…" }, not a string.'],
+    ['an empty clientId', { oauth: { clientId: ' ' } }, '"oauth.clientId" must be a non-empty string.'],
+    ['a client secret without a client ID', { oauth: { clientSecret: '${secret:x}' } }, '"oauth.clientSecret" is set without "oauth.clientId" — set the client ID it belongs to.'],
+    ['an http client metadata URL', { oauth: { clientMetadataUrl: 'http://example.com/client.json' } }, '"oauth.clientMetadataUrl" must be the https URL of a client ID metadata document, with a path, e.g. "https://example.com/oauth/client.json".'],
+    ['a client metadata URL without a path', { oauth: { clientMetadataUrl: 'https://example.com' } }, '"oauth.clientMetadataUrl" must be the https URL of a client ID metadata document, with a path, e.g. "https://example.com/oauth/client.json".'],
+    ['a redirect host that is not loopback', { oauth: { redirectHost: '0.0.0.0' } }, '"oauth.redirectHost" must be "127.0.0.1" or "localhost", not "0.0.0.0".'],
+    ['a privileged redirect port', { oauth: { redirectPort: 80 } }, '"oauth.redirectPort" must be a whole number between 1024 and 65535 (the loopback port registered with the authorization server), not 80.'],
+    ['a redirect port as a string', { oauth: { redirectPort: '8080' } }, '"oauth.redirectPort" must be a whole number between 1024 and 65535 (the loopback port registered with the authorization server), not "8080".'],
+  ] as const) {
+    it(`${label}: a problem that names the setting and the fix, and the other servers are kept`, () => {
+      const entries = byName(validateServers({ bad: { ...GOOD, ...value }, good: GOOD }));
+      assert.equal(entries.bad.problem, problem);
+      assert.ok(entries.good.config);
+    });
+  }
 
   it('no setting at all means no servers', () => {
     assert.deepEqual(validateServers(undefined), []);
@@ -167,8 +211,8 @@ describe('config: validateServers', () => {
     assert.equal(entry.config?.endpoint.configured, 'https://example.com/mcp');
     assert.equal(entry.config?.timeoutSeconds, 30, 'the misspelt "timeout" is not taken as timeoutSeconds');
     assert.deepEqual(entry.warnings, [
-      'Unknown setting "timeout" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds, exposeToChat).',
-      'Unknown setting "Headers" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds, exposeToChat).',
+      'Unknown setting "timeout" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds, exposeToChat, auth, oauth).',
+      'Unknown setting "Headers" is ignored (known: url, headers, enabled, autoConnect, transport, timeoutSeconds, exposeToChat, auth, oauth).',
     ]);
   });
 

@@ -150,7 +150,7 @@ describe('Connection: failing to connect', () => {
     assert.deepEqual(connection.state, { kind: 'error', reason: sentence });
   });
 
-  it('HTTP 401 with a Bearer challenge: the sentence says to add an Authorization header (OAuth sign-in is not supported yet); with the header configured it connects', async () => {
+  it('HTTP 401 with a Bearer challenge and no token store: the sentence says to add an Authorization header (sign-in is not available); with the header configured it connects', async () => {
     const token = 'Bearer 7f3c-canary-token-91ab';
     const server = await startServer(cleanup, { requireAuthorization: token, get: { status: 404 } });
 
@@ -158,7 +158,7 @@ describe('Connection: failing to connect', () => {
     await rejectionOf(without.connection.connect());
     assert.deepEqual(without.connection.state, {
       kind: 'error',
-      reason: `The server asks you to sign in with OAuth (HTTP 401), which MCP Connections does not support yet — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`,
+      reason: `The server asks you to sign in with OAuth (HTTP 401), which is not available here — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`,
     });
 
     const withSecret = makeConnection(cleanup, entry('unlocked', { url: server.url, headers: { Authorization: 'Bearer ${secret:api-token}' } }), {

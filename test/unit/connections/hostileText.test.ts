@@ -12,11 +12,11 @@ describe('Connection: sentences and numbers that are right', function () {
   this.timeout(30_000);
   const cleanup = useCleanup();
 
-  it('a 401 with a Bearer challenge says the server wants an OAuth sign-in, and the token-header workaround', async () => {
+  it('a 401 with a Bearer challenge and no token store: the server wants an OAuth sign-in, which is not available here, and the token-header workaround', async () => {
     const server = await startScriptedServer(cleanup, { capabilities: {}, answers: { initialize: () => ({ http: 401, headers: { 'www-authenticate': 'Bearer resource_metadata="http://x/.well-known/oauth-protected-resource"' } }) } });
     const { connection } = makeConnection(cleanup, entry('oauth', { url: server.url }));
     const error = await rejectionOf(connection.connect());
-    assert.equal(error.message, 'The server asks you to sign in with OAuth (HTTP 401), which MCP Connections does not support yet — as a workaround, add an "Authorization": "Bearer <token>" header to this server\'s "headers".');
+    assert.equal(error.message, 'The server asks you to sign in with OAuth (HTTP 401), which is not available here — as a workaround, add an "Authorization": "Bearer <token>" header to this server\'s "headers".');
     assertSentenceNamingFix(error.message, /"Authorization"/);
   });
 

@@ -28,6 +28,14 @@ describe('sentences: one per failure kind, naming the fix', () => {
     [{ kind: 'broken-answer', data: { brokenAnswer: 'cut', failure: { kind: 'reset' } } }, "The server broke off its answer (connection reset by the server) — check the server's logs, then try again."],
     [{ kind: 'disabled' }, 'The server is disabled — set "enabled": true to connect it.'],
     [{ kind: 'session-lost', cause: { kind: 'legacy-stream-ended' } }, 'The server ended the session and a new one could not be started: the server closed the SSE stream.'],
+    [{ kind: 'sign-in-required', reason: 'no-token', issuer: 'https://auth.example.com/tenant', scopes: [] }, 'The server needs you to sign in with auth.example.com (OAuth) — sign in to connect it.'],
+    [{ kind: 'sign-in-required', reason: 'invalid-grant', issuer: 'https://auth.example.com', scopes: [] }, 'auth.example.com no longer accepts the sign-in (revoked or expired) — sign in again.'],
+    [{ kind: 'sign-in-required', reason: 'expired', scopes: [] }, 'The sign-in is no longer accepted and could not be renewed — sign in again.'],
+    [{ kind: 'sign-in-required', reason: 'insufficient-scope', scopes: ['mcp:write'] }, 'The server needs permissions the sign-in does not grant (scope "mcp:write") — sign in again to grant them.'],
+    [{ kind: 'unauthorized', status: 401, challenge: 'bearer', tokenSent: false, detail: '', oauth: 'off' }, `The server asks you to sign in with OAuth (HTTP 401), but this server's "auth" is "headers" — set "auth" to "auto" to sign in, or add an "Authorization" header to its "headers".`],
+    [{ kind: 'sign-in-unavailable', why: 'no-store' }, `Signing in is not available here (there is nowhere to keep the tokens) — as a workaround, add an "Authorization": "Bearer <token>" header to this server's "headers".`],
+    [{ kind: 'oauth-refused', status: 403 }, 'The server refused the request (HTTP 403) without asking for more permissions — check that your account may do this.'],
+    [{ kind: 'insufficient-scope', scopes: ['a', 'b'], attempts: 3 }, 'The server still refuses the request for lack of permission after 3 sign-ins asking for more (scope "a b") — your account may not be allowed to do this.'],
   ];
   for (const [failure, sentence] of rows) {
     it(`${failure.kind}${'status' in failure ? ` ${failure.status}` : ''}`, () => assert.equal(sentenceFor(failure, context), sentence));

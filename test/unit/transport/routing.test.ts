@@ -36,6 +36,7 @@ describe('transport: fetch routing by endpoint', () => {
       traceEnabled: () => true,
       emit: (event) => events.push(event),
       signal: () => undefined,
+      remember: () => undefined,
     });
     return { fetcher, events };
   }
@@ -63,7 +64,7 @@ describe('transport: fetch routing by endpoint', () => {
 
   it('the legacy fetch: configured headers for the endpoint only', async () => {
     const { mcp, other } = await servers();
-    const fetcher = legacyFetch(new EndpointRoutes(resolveEndpoint(mcp.url)), fetch, async () => ({ 'X-Api-Key': API_KEY }));
+    const fetcher = legacyFetch(new EndpointRoutes(resolveEndpoint(mcp.url)), fetch, async () => ({ 'X-Api-Key': API_KEY }), { server: 'routing', remember: () => undefined });
     await fetcher(`http://127.0.0.1:${mcp.port}/.well-known/oauth-authorization-server`);
     await fetcher(other.url, { method: 'POST', body: '{}' });
     await fetcher(mcp.url, { method: 'POST', body: '{}' });

@@ -26,6 +26,8 @@ describe('presentation: how a server looks in the tree', () => {
     [{ kind: 'disconnected', blocked: 'disabled' }, 'disabled', 'circle-slash', 'server:disconnected'],
     [{ kind: 'disconnected', blocked: 'untrusted' }, 'disconnected · workspace not trusted', 'debug-disconnect', 'server:disconnected:untrusted'],
     [{ kind: 'error', reason: 'Connection refused.' }, 'error: Connection refused.', 'error', 'server:error'],
+    [{ kind: 'needs-sign-in', issuer: 'auth.example.com' }, 'needs sign-in · auth.example.com', 'account', 'server:needs-sign-in'],
+    [{ kind: 'needs-sign-in' }, 'needs sign-in', 'account', 'server:needs-sign-in'],
   ];
   for (const [state, description, icon, contextValue] of rows) {
     it(description, () => {
@@ -35,6 +37,14 @@ describe('presentation: how a server looks in the tree', () => {
       assert.equal(look.contextValue, contextValue);
     });
   }
+
+  it('signed in with OAuth: the tooltip says via which authorization server and until when, never a token; needing sign-in says with which', () => {
+    const expiresAt = new Date(2026, 0, 1, 13, 0, 0);
+    const signedIn = presentServer(server({ ...connected, auth: { issuer: 'https://auth.example.com', scopes: ['mcp:read'], expiresAt } })).tooltip;
+    assert.ok(signedIn.includes(`\nSign-in: OAuth via https\\://auth.example.com, expires ${expiresAt.toLocaleString()}  `), signedIn);
+    const needed = presentServer(server({ kind: 'needs-sign-in', issuer: 'auth.example.com' })).tooltip;
+    assert.ok(needed.includes('\nSign-in: needed (OAuth via auth.example.com) — nothing opens until you sign in  '), needed);
+  });
 
   it('server text cannot forge a tooltip row or become a link: line breaks folded, Markdown escaped', () => {
     const hostile: ConnectedState = { ...connected, server: { name: 'evil\nURL: `https://attacker.example`', version: '[click](command:workbench.action.quit)' } };
