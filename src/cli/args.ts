@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ValidEntry } from '../config/serverConfig';
-import { TIMEOUT_SECONDS } from '../config/limits';
+import { MAX_NAME_LENGTH, REDIRECT_PORT, TIMEOUT_SECONDS } from '../config/limits';
 import { COMMAND_LINE_SUBJECTS, listOf, validateServer } from '../config/validate';
 import { TRANSPORT_KINDS } from '../transport/defaults';
 
@@ -33,7 +33,7 @@ Sign-in (OAuth), when a server asks for it:
   --callback-port <n>          the loopback port the browser comes back to, http://127.0.0.1:<n>/callback
                                (default: a free one)
   --client-id <id>             a client registered with the authorization server (instead of registering one)
-  --client-secret <s>          that client's secret
+  --client-secret <s>          that client's secret; \${env:NAME} takes it from the environment
   --scope <s>                  the scope to ask for, replacing the one the server advertises
   --client-metadata-url <url>  an https client ID metadata document, used where the server supports them
   A --header "Authorization: …" turns sign-in off: the server's 401 then means that token was rejected.
@@ -140,7 +140,7 @@ export function parseCommandLine(argv: string[]): CliCommand | LogoutCommand | '
   const headers = parseHeaders(values.header ?? []);
   const oauth = parseOAuthFlags(values, headers);
   const raw = { url, headers, transport, timeoutSeconds, ...(oauth && { oauth }) };
-  const entry = validateServer('cli', raw, 'user', COMMAND_LINE_SUBJECTS);
+  const entry = validateServer(serverName(url), raw, 'user', COMMAND_LINE_SUBJECTS);
   if (entry.problem !== undefined) throw new UsageError(entry.problem);
   const args = parseJsonArgs(values.args);
   if (name === 'prompt') checkPromptArgs(args);
@@ -164,12 +164,10 @@ function parseLogout(url: string | undefined, rest: string[], values: ParsedValu
   if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}".`);
   const given = Object.keys(values).find((option) => values[option] !== undefined);
   if (given) throw new UsageError(`"logout" takes only the server's URL, not --${given}.`);
-  const entry = validateServer('cli', { url }, 'user', COMMAND_LINE_SUBJECTS);
+  const entry = validateServer(serverName(url), { url }, 'user', COMMAND_LINE_SUBJECTS);
   if (entry.problem !== undefined) throw new UsageError(entry.problem);
   return { command: 'logout', entry };
 }
-
-const PORT_RANGE = { minimum: 1, maximum: 65535 };
 
 /** The server's `oauth` settings from the sign-in flags; undefined when none is given. */
 function parseOAuthFlags(values: ParsedValues, headers: Record<string, string>): Record<string, unknown> | undefined {
@@ -178,8 +176,8 @@ function parseOAuthFlags(values: ParsedValues, headers: Record<string, string>):
   const port = flag('callback-port');
   if (port !== undefined) {
     const number = Number(port);
-    if (!/^\d+$/.test(port) || number < PORT_RANGE.minimum || number > PORT_RANGE.maximum) {
-      throw new UsageError(`--callback-port must be a port number between ${PORT_RANGE.minimum} and ${PORT_RANGE.maximum}.`);
+    if (!/^\d+$/.test(port) || number < REDIRECT_PORT.minimum || number > REDIRECT_PORT.maximum) {
+      throw new UsageError(`--callback-port must be a port number between ${REDIRECT_PORT.minimum} and ${REDIRECT_PORT.maximum}.`);
     }
     oauth.redirectPort = number;
   }
@@ -209,6 +207,18 @@ function checkClientMetadataUrl(text: string): void {
   }
   if (url.protocol !== 'https:' || url.pathname === '/') {
     throw new UsageError('--client-metadata-url must be an https URL with a path, e.g. https://example.com/mcp-client.json.');
+  }
+}
+
+/**
+ * What the server is called in sentences and log lines: its host, as the command line has no configured name. Also the
+ * name its sign-in is stored under, so it must come from the URL alone.
+ */
+function serverName(url: string): string {
+  try {
+    return new URL(url).host.slice(0, MAX_NAME_LENGTH) || 'cli';
+  } catch {
+    return 'cli';
   }
 }
 

@@ -1,6 +1,6 @@
-import { FileAuthStore, defaultAuthHome } from '../auth/fileStore';
-import { OAuthSession } from '../auth/oauthSession';
+import { defaultAuthHome } from '../auth/fileStore';
 import type { LogoutCommand } from './args';
+import { cliConnection } from './run';
 
 export interface LogoutOutcome {
   ok: boolean;
@@ -11,18 +11,18 @@ export interface LogoutOutcome {
 /** `logout <url>`: forgets the tokens stored for the server (its registered client stays, so the next sign-in reuses it). */
 export async function runLogout(command: LogoutCommand): Promise<LogoutOutcome> {
   const home = defaultAuthHome();
-  const { endpoint } = command.entry.config;
-  const session = new OAuthSession({ server: command.entry.name, resourceUrl: new URL(endpoint.requestUrl), settings: {}, store: new FileAuthStore(home) });
+  const url = command.entry.config.endpoint.displayUrl;
+  const connection = cliConnection(command.entry);
   try {
-    const status = await session.status();
-    await session.signOut();
+    const status = await connection.authStatus();
+    await connection.signOut();
     return {
       ok: true,
-      message: status
-        ? `Signed out of ${endpoint.displayUrl}: its tokens from ${status.issuer} are forgotten (in ${home}).`
-        : `No sign-in to ${endpoint.displayUrl} is stored (in ${home}): nothing to forget.`,
+      message: status ? `Signed out of ${url}: its tokens from ${status.issuer} are forgotten (in ${home}).` : `No sign-in to ${url} is stored (in ${home}): nothing to forget.`,
     };
   } catch (error) {
-    return { ok: false, message: `mcp-connections: could not forget the sign-in to ${endpoint.displayUrl}: ${(error as Error).message}` };
+    return { ok: false, message: `mcp-connections: could not forget the sign-in to ${url}: ${(error as Error).message}` };
+  } finally {
+    await connection.dispose();
   }
 }

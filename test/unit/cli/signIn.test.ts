@@ -102,26 +102,39 @@ describe('CLI: OAuth sign-in (the built bundle against a real authorization serv
     assert.equal(second.stderr, '');
   });
 
-  it('an access token the server no longer accepts is renewed silently with the (rotated) refresh token, run after run', async () => {
+  it('an access token the server no longer accepts is renewed silently with the refresh token: no browser', async () => {
     const { fixture, browser, url, cli, home } = await setUp(cleanup);
     assertExit(await cli('probe', url), 0);
     const [signedIn] = await storedTokens(home);
 
     fixture.provider.expireAccessTokens();
-    const second = await cli('call', url, 'whoami', '--no-login');
-    fixture.provider.expireAccessTokens();
-    const third = await cli('probe', url, '--no-login', '--json');
+    const run = await cli('call', url, 'whoami', '--no-login');
 
-    assertExit(second, 0);
-    assertExit(third, 0);
-    assert.equal(parseJson<ProbeJson>(third).auth.kind, 'oauth');
+    assertExit(run, 0);
+    assert.match(run.stdout, /Result:\n.*mcp:tools/);
     assert.equal(await browserRuns(browser), 1, 'no browser after the first sign-in');
-    const grants = refreshGrants(fixture);
-    assert.equal(grants.length, 2);
-    assert.equal(grants[0].body.refresh_token, signedIn.refresh_token);
-    assert.notEqual(grants[1].body.refresh_token, signedIn.refresh_token, 'the second renewal used the rotated refresh token');
+    assert.deepEqual(refreshGrants(fixture).map((grant) => grant.body.refresh_token), [signedIn.refresh_token]);
     const [renewed] = await storedTokens(home);
     assert.notEqual(renewed.access_token, signedIn.access_token);
+    assert.notEqual(renewed.refresh_token, signedIn.refresh_token, 'the rotated refresh token is stored');
+  });
+
+  it('tokens about to expire are renewed before use, run after run, each time with the refresh token the last renewal rotated in', async () => {
+    const { fixture, browser, url, cli } = await setUp(cleanup, { knobs: { accessTokenSeconds: 30 } });
+    assertExit(await cli('probe', url), 0);
+    const counts = [refreshGrants(fixture).length];
+
+    for (let run = 0; run < 2; run++) {
+      assertExit(await cli('probe', url, '--no-login'), 0);
+      counts.push(refreshGrants(fixture).length);
+    }
+
+    assert.equal(await browserRuns(browser), 1);
+    // A token that lives 30 s is due (60 s ahead) at every request: each run renews.
+    assert.ok(counts[1] > counts[0] && counts[2] > counts[1], `refresh grants after each run: ${counts.join(', ')}`);
+    const grants = refreshGrants(fixture);
+    // A refresh token is good once (the authorization server revokes the grant when one is reused).
+    assert.equal(new Set(grants.map((grant) => grant.body.refresh_token)).size, grants.length);
   });
 
   it('a callback whose state does not match ends the sign-in: exit 1, a sentence, no tokens stored', async () => {
@@ -226,11 +239,11 @@ describe('CLI: OAuth sign-in (the built bundle against a real authorization serv
     assert.equal(await browserRuns(browser), 0, '$BROWSER is not run with --no-browser');
   });
 
-  it('--client-id/--client-secret: a pre-registered client, no registration; --client-metadata-url where the server supports it', async () => {
+  it('--client-id/--client-secret (from ${env:…}): a pre-registered client, no registration; --client-metadata-url where the server supports it', async () => {
     const { url, env, fixture } = await setUp(cleanup, { knobs: { clientIdMetadataDocuments: true } });
     fixture.provider.addClient({ client_id: 'registered-cli', client_secret: 'pre-registered-secret-value', redirect_uris: ['http://127.0.0.1/callback'] });
 
-    const configured = await runCli(['probe', url, '--client-id', 'registered-cli', '--client-secret', 'pre-registered-secret-value'], env);
+    const configured = await runCli(['probe', url, '--client-id', 'registered-cli', '--client-secret', '${env:CLI_CLIENT_SECRET}'], { ...env, CLI_CLIENT_SECRET: 'pre-registered-secret-value' });
     assertExit(configured, 0);
     assert.equal(asRequests(fixture, '/register').length, 0);
     assert.equal(asRequests(fixture, '/authorize')[0].query.client_id, 'registered-cli');
@@ -258,11 +271,17 @@ describe('CLI: OAuth sign-in (the built bundle against a real authorization serv
     };
     await step('probe', url, '--verbose', ...client);
     await step('call', url, 'whoami', '--verbose', '--json', ...client);
+    // A careless authorization server quotes the refresh token in its refusal; the log line about it must not.
+    fixture.provider.expireAccessTokens();
+    fixture.knobs.failNextRefresh = true;
+    await step('probe', url, '--verbose', '--no-login', ...client);
+    await step('probe', url, '--verbose', ...client);
     fixture.provider.expireAccessTokens();
     await step('probe', url, '--verbose', '--json', ...client);
     await step('logout', url);
 
-    for (const run of runs) assertExit(run, 0);
+    assert.deepEqual(runs.map((run) => run.code), [0, 0, 1, 0, 0, 0], runs.map((run) => run.stdout + run.stderr).join('\n'));
+    assert.match(runs[2].stderr, /refresh/i, 'the refused renewal is in the log');
     for (const entry of fixture.log.entries) {
       for (const key of ['code', 'code_verifier', 'refresh_token', 'client_secret']) if (entry.body[key]) secrets.add(entry.body[key]);
     }
@@ -278,8 +297,9 @@ describe('CLI: OAuth sign-in (the built bundle against a real authorization serv
   describe('usage errors', () => {
     const url = 'http://127.0.0.1:1/mcp';
     const cases: { title: string; args: string[]; says: RegExp }[] = [
-      { title: '--callback-port not a number', args: ['probe', url, '--callback-port', 'soon'], says: /--callback-port must be a port number between 1 and 65535\./ },
+      { title: '--callback-port not a number', args: ['probe', url, '--callback-port', 'soon'], says: /--callback-port must be a port number between 1024 and 65535\./ },
       { title: '--callback-port out of range', args: ['probe', url, '--callback-port', '70000'], says: /--callback-port must be a port number/ },
+      { title: '--callback-port privileged', args: ['probe', url, '--callback-port', '80'], says: /--callback-port must be a port number/ },
       { title: '--client-secret without --client-id', args: ['probe', url, '--client-secret', 's'], says: /--client-secret goes with --client-id/ },
       { title: '--client-metadata-url over http', args: ['probe', url, '--client-metadata-url', 'http://example.com/c.json'], says: /--client-metadata-url must be an https URL with a path/ },
       { title: '--client-metadata-url without a path', args: ['probe', url, '--client-metadata-url', 'https://example.com/'], says: /--client-metadata-url must be an https URL with a path/ },
