@@ -3,7 +3,7 @@ import { terminalSafe } from '../common/text';
 import type { CommandName } from './args';
 import { formatCatalog } from './formatLists';
 import { formatPromptMessages, formatResourceContents, formatToolResult } from './formatResult';
-import type { CliReport } from './report';
+import type { AuthReport, CliReport } from './report';
 
 const MODE_TEXT = { streaming: 'streaming (GET stream open)', 'post-only': 'POST-only', 'legacy-sse': 'legacy HTTP+SSE' } as const;
 
@@ -57,7 +57,21 @@ function connectionSummary(report: CliReport): string[] {
   lines.push(`  protocol:  ${safe(report.protocolVersion ?? 'unknown')}${report.session ? ' (with session)' : ' (no session)'}`);
   const names = report.toolNames.slice(0, 10).map(safe).join(', ');
   lines.push(`  tools:     ${report.tools}${report.toolNames.length ? ` (${names}${report.toolNames.length > 10 ? ', …' : ''})` : ''}`);
+  lines.push(`  auth:      ${describeAuth(report.auth)}`);
   if (report.sessionReinitialised) lines.push(`  session re-initialised: ${report.sessionReinitialised}×`);
   lines.push(`  time:      connect ${report.timingsMs.connect} ms${report.timingsMs.call !== undefined ? `, call ${report.timingsMs.call} ms` : ''}, total ${report.timingsMs.total} ms`);
   return lines;
+}
+
+function describeAuth(auth: AuthReport): string {
+  switch (auth.kind) {
+    case 'none':
+      return 'none';
+    case 'header':
+      return 'the Authorization header given with --header';
+    case 'oauth': {
+      const facts = [auth.scopes?.length ? `scopes ${auth.scopes.join(' ')}` : 'no scopes', auth.expiresAt ? `token expires ${auth.expiresAt}` : undefined];
+      return `OAuth, signed in with ${safe(auth.issuer ?? 'the authorization server')} (${safe(facts.filter(Boolean).join(', '))})`;
+    }
+  }
 }

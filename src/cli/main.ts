@@ -1,6 +1,7 @@
 import { terminalJson } from '../common/text';
 import { USAGE, UsageError, parseCommandLine } from './args';
 import { formatReport } from './format';
+import { runLogout } from './logout';
 import { CLI_VERSION, runCommand } from './run';
 
 /** Exit codes: 0 done, 1 failed (a tool result with isError too), 2 usage error. */
@@ -20,6 +21,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'version') {
     process.stdout.write(`mcp-connections ${CLI_VERSION}\n`);
     return 0;
+  }
+  if (command.command === 'logout') {
+    const outcome = await runLogout(command);
+    (outcome.ok ? process.stdout : process.stderr).write(`${outcome.message}\n`);
+    return outcome.ok ? 0 : 1;
   }
   const { report, hint } = await runCommand(command, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(command.json ? `${terminalJson(report)}\n` : `${formatReport(report, command.command, hint)}\n`);

@@ -1,6 +1,17 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { SavedFile } from './saveContent';
 
+/** How the run authenticated: a sign-in (OAuth), a configured Authorization header, or nothing. Never a token. */
+export interface AuthReport {
+  kind: 'oauth' | 'header' | 'none';
+  /** oauth: the authorization server. */
+  issuer?: string;
+  /** oauth: the granted scopes. */
+  scopes?: string[];
+  /** oauth: when the access token expires (ISO 8601), if the server said. */
+  expiresAt?: string;
+}
+
 /** What `probe` reports (its --json keys, exactly); every command reports these. */
 export interface ProbeReport {
   ok: boolean;
@@ -13,6 +24,7 @@ export interface ProbeReport {
   protocolVersion: string | null;
   tools: number;
   toolNames: string[];
+  auth: AuthReport;
   /** `call`: the command's one request (tools/call, resources/read or prompts/get). */
   timingsMs: { connect: number | null; call?: number; total: number };
   /** call, read, prompt: the server's answer as it sent it. */

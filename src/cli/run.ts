@@ -1,10 +1,13 @@
+import { issuerHost } from '../auth/errors';
+import { defaultAuthHome, FileAuthStore } from '../auth/fileStore';
 import type { Logger } from '../common/logger';
 import { silentLogger } from '../common/logger';
 import { createHeaderSource } from '../config/headerValues';
-import { DEFAULT_GLOBAL_SETTINGS } from '../config/serverConfig';
+import { DEFAULT_GLOBAL_SETTINGS, ValidEntry } from '../config/serverConfig';
 import { Connection, ConnectionError } from '../connections/connection';
 import { version } from '../../package.json';
 import type { CliCommand } from './args';
+import { BrowserOpener, printedBrowser, SIGN_IN_WAIT_MS, systemBrowser } from './browser';
 import { CommandFailure, performCommand, unlistedHint } from './commands';
 import type { CliReport } from './report';
 import { SaveError } from './saveContent';
@@ -24,14 +27,9 @@ export interface RunOutcome {
 
 /** Connects once with the same core the extension uses, does the command's work, disconnects. */
 export async function runCommand(command: CliCommand, stderr: (line: string) => void): Promise<RunOutcome> {
-  const logger: Logger = command.verbose ? lineLogger(stderr) : silentLogger;
-  const connection = new Connection(command.entry, {
-    logger,
-    settings: DEFAULT_GLOBAL_SETTINGS,
-    headers: createHeaderSource(async (name) => {
-      throw new Error(`\${secret:${name}} works only inside VS Code (Secret Storage); on the command line use \${env:NAME}.`);
-    }),
-    clientInfo: { name: 'mcp-connections-cli', version: CLI_VERSION },
+  const connection = cliConnection(command.entry, {
+    logger: command.verbose ? lineLogger(stderr) : silentLogger,
+    openBrowser: command.signIn.interactive ? opener(command, stderr) : undefined,
   });
 
   const started = performance.now();
@@ -46,12 +44,13 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
     protocolVersion: null,
     tools: 0,
     toolNames: [],
+    auth: { kind: hasAuthorizationHeader(command.entry.config.headers) ? 'header' : 'none' },
     timingsMs: { connect: null, total: 0 },
     error: null,
   };
   let hint: string | undefined;
   try {
-    await connection.connect();
+    await connectOrSignIn(connection, command);
     report.timingsMs.connect = Math.round(performance.now() - started);
     await connection.whenModeKnown(STREAM_SETTLE_MS);
     await performCommand(command, connection, report);
@@ -68,6 +67,52 @@ export async function runCommand(command: CliCommand, stderr: (line: string) => 
   return { report: redactStrings(report, (text) => connection.redact(text)), hint };
 }
 
+/**
+ * The connection the CLI's commands use: the extension's core, with sign-ins kept in files
+ * (`$MCP_CONNECTIONS_HOME`). `openBrowser` absent: no interactive sign-in.
+ */
+export function cliConnection(entry: ValidEntry, options: { logger?: Logger; openBrowser?: BrowserOpener } = {}): Connection {
+  return new Connection(entry, {
+    logger: options.logger ?? silentLogger,
+    settings: DEFAULT_GLOBAL_SETTINGS,
+    headers: createHeaderSource(async (name) => {
+      throw new Error(`\${secret:${name}} works only inside VS Code (Secret Storage); on the command line use \${env:NAME}.`);
+    }),
+    clientInfo: { name: 'mcp-connections-cli', version: CLI_VERSION },
+    authStore: new FileAuthStore(defaultAuthHome()),
+    openBrowser: options.openBrowser,
+    signInTimeoutMs: SIGN_IN_WAIT_MS,
+  });
+}
+
+/** Connects; a server that needs a sign-in gets one (the browser opens), unless --no-login said never. */
+async function connectOrSignIn(connection: Connection, command: CliCommand): Promise<void> {
+  try {
+    await connection.connect();
+  } catch (error) {
+    if (!(error instanceof ConnectionError) || error.failure.kind !== 'sign-in-required') throw error;
+    if (!command.signIn.interactive) throw new CommandFailure(noLoginSentence(command, error.failure.issuer));
+    await connection.signIn();
+  }
+}
+
+function noLoginSentence(command: CliCommand, issuer: string | undefined): string {
+  const url = command.entry.config.endpoint.displayUrl;
+  const host = issuerHost(issuer);
+  return `The server at ${url} needs a sign-in${host ? ` with ${host}` : ''} — run \`mcp-connections probe ${url}\` without --no-login to sign in.`;
+}
+
+/** How the authorization URL reaches the user: a browser (said on stderr, since it takes a while), or printed with --no-browser. */
+function opener(command: CliCommand, stderr: (line: string) => void): BrowserOpener {
+  const url = command.entry.config.endpoint.displayUrl;
+  if (!command.signIn.browser) return printedBrowser(stderr, url);
+  const open = systemBrowser();
+  return async (authorizationUrl) => {
+    stderr(`Signing in to ${url}: opening a browser (waiting up to ${SIGN_IN_WAIT_MS / 60_000} minutes; --no-browser prints the URL instead).`);
+    await open(authorizationUrl);
+  };
+}
+
 function fillFromState(report: CliReport, connection: Connection): void {
   const state = connection.state;
   if (state.kind !== 'connected') return;
@@ -79,6 +124,14 @@ function fillFromState(report: CliReport, connection: Connection): void {
   report.tools = state.catalog.tools.items.length;
   report.toolNames = state.catalog.tools.items.map((t) => t.name);
   report.sessionReinitialised = state.session.reinitialisations;
+  if (state.auth) {
+    const { issuer, scopes, expiresAt } = state.auth;
+    report.auth = { kind: 'oauth', issuer, scopes, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) };
+  }
+}
+
+function hasAuthorizationHeader(headers: Record<string, string>): boolean {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
 }
 
 /** Every string in a JSON value (keys too) passed through `redact`. */

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './published';
 
@@ -8,19 +10,38 @@ export const CLI_BIN = join(REPO_ROOT, 'bin', 'mcp-connections.js');
 /** A run that takes longer than this is stuck (a handle left open keeps the process alive). */
 const CLI_LIMIT_MS = 25_000;
 
+let scratchHome: string | undefined;
+
+/** Where a run keeps sign-ins unless the test says: a directory of this test process, never the user's ~/.config. */
+function defaultHome(): string {
+  if (!scratchHome) {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-cli-tests-'));
+    scratchHome = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return scratchHome;
+}
+
+/** A sign-in a test did not arrange must not open the machine's real browser: this `$BROWSER` cannot be started. */
+const NO_BROWSER = '/nonexistent/mcp-connections-tests-open-no-browser';
+
+function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, MCP_CONNECTIONS_HOME: defaultHome(), BROWSER: NO_BROWSER, ...env };
+}
+
 export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the CLI as a child process with only PATH and `env` in its environment; rejects if it does not exit in time. */
+/** Runs the CLI as a child process with only PATH, a scratch MCP_CONNECTIONS_HOME and `env` in its environment; rejects if it does not exit in time. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [CLI_BIN, ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: CLI_LIMIT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      { cwd: REPO_ROOT, env: cliEnv(env), timeout: CLI_LIMIT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && error.killed) return reject(new Error(`the CLI did not exit within ${CLI_LIMIT_MS} ms: ${args.join(' ')}\n${stdout}\n${stderr}`));
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
@@ -28,6 +49,33 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
       },
     );
   });
+}
+
+/** A CLI run still going: what it has written to stderr so far, and its end. */
+export interface RunningCli {
+  stderr(): string;
+  done: Promise<CliRun>;
+}
+
+/** Like `runCli`, but the test can read stderr while the CLI runs (e.g. the sign-in URL --no-browser prints). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: REPO_ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the CLI did not exit within ${CLI_LIMIT_MS} ms: ${args.join(' ')}\n${stdout}\n${stderr}`));
+    }, CLI_LIMIT_MS);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { stderr: () => stderr, done };
 }
 
 /** The --json output, or a failure that shows what was printed instead. */

@@ -75,7 +75,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       assert.equal(report.error, null);
       // Exactly the documented keys: nothing else (and so nothing secret) slips into the report.
       assert.deepEqual(Object.keys(report).sort(), [
-        'error', 'getFallback', 'mode', 'ok', 'protocolVersion', 'server', 'session', 'sessionReinitialised', 'timingsMs', 'toolNames', 'tools', 'url',
+        'auth', 'error', 'getFallback', 'mode', 'ok', 'protocolVersion', 'server', 'session', 'sessionReinitialised', 'timingsMs', 'toolNames', 'tools', 'url',
       ]);
     });
 
@@ -126,13 +126,13 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
       assert.equal(report.error, `Connection refused by 127.0.0.1:${port} — is the server running?`);
     });
 
-    it('a server that needs a token and gets none: exit 1, the sentence says to add an Authorization header', async () => {
+    it('a server that asks for OAuth, with --no-login: exit 1, the sentence says how to sign in', async () => {
       const server = await startServer(cleanup, { requireAuthorization: 'Bearer right-token-value' });
 
-      const run = await runCli(['probe', server.url]);
+      const run = await runCli(['probe', server.url, '--no-login']);
 
       assert.equal(run.code, 1);
-      assert.match(run.stdout, /The server asks you to sign in with OAuth \(HTTP 401\), which is not available here — as a workaround, add an "Authorization": "Bearer <token>" header/);
+      assert.match(run.stdout, new RegExp(`needs a sign-in with 127\\.0\\.0\\.1:\\d+ — run \`mcp-connections probe ${server.url.replace(/[.]/g, '\\.')}\` without --no-login to sign in\\.`));
     });
 
     it('a server that never answers: exit 1 naming the --timeout, within bounded time', async () => {
@@ -230,8 +230,8 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
 
   describe('usage errors: exit 2 and the usage', () => {
     const cases: { title: string; args: string[]; says: RegExp }[] = [
-      { title: 'no command', args: [], says: /Name a command: probe, tools, resources, prompts, call, read or prompt\./ },
-      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe, tools, resources, prompts, call, read or prompt\./ },
+      { title: 'no command', args: [], says: /Name a command: probe, tools, resources, prompts, call, read, prompt or logout\./ },
+      { title: 'unknown command', args: ['frobnicate', 'http://127.0.0.1:1/mcp'], says: /Unknown command "frobnicate" — use probe, tools, resources, prompts, call, read, prompt or logout\./ },
       { title: 'missing url', args: ['probe'], says: /"probe" needs the server's URL\./ },
       { title: 'call without a tool', args: ['call', 'http://127.0.0.1:1/mcp'], says: /"call" needs the name of the tool to call\./ },
       { title: 'bad --timeout (text)', args: ['probe', 'http://127.0.0.1:1/mcp', '--timeout', 'soon'], says: /--timeout must be a number of seconds between 1 and 600\./ },
@@ -296,7 +296,7 @@ describe('CLI: mcp-connections (the built bundle, as a child process)', function
         const run = await runCli(args);
         assert.equal(run.code, 0, `${label}: ${run.stdout}${run.stderr}`);
         assertNoCanary(run, label);
-        if (label.includes('--verbose')) assert.match(run.stderr, /\[info\] \[cli\] Connecting to /, `${label}: the verbose log is on stderr`);
+        if (label.includes('--verbose')) assert.match(run.stderr, /\[info\] \[127\.0\.0\.1:\d+\] Connecting to /, `${label}: the verbose log is on stderr`);
       }
       const authorised = server.requests.filter((r) => r.headers.authorization === VALUE);
       assert.ok(authorised.length >= runs.length, 'the header was sent every time');

@@ -8,7 +8,7 @@ import { startServer } from '../../support/harness';
 import { ChildServer, REPO_ROOT, startPublished } from '../../support/published';
 
 /** Probe's --json keys: every command reports them, and adds only its own. */
-const PROBE_KEYS = ['error', 'getFallback', 'mode', 'ok', 'protocolVersion', 'server', 'session', 'sessionReinitialised', 'timingsMs', 'toolNames', 'tools', 'url'];
+const PROBE_KEYS = ['auth', 'error', 'getFallback', 'mode', 'ok', 'protocolVersion', 'server', 'session', 'sessionReinitialised', 'timingsMs', 'toolNames', 'tools', 'url'];
 const EVERYTHING_DOCS = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/docs');
 /** The PNG signature: what a saved image starts with. */
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
