@@ -68,7 +68,7 @@ interface RequestOptions {
 
 /**
  * Reads the lists the server has. One list that fails does not fail the others (it carries its
- * failure); a failure that means the server is gone, or a cancel, fails the whole read.
+ * failure); a failure that means the server is gone or needs a sign-in, or a cancel, fails the whole read.
  */
 export async function fetchCatalog(client: Client, capabilities: Capabilities, options: RequestOptions, only: readonly ListName[] = LIST_NAMES): Promise<Partial<Catalog>> {
   const entries = await Promise.all(only.map(async (name) => [name, await fetchList(client, name, capabilities, options)] as const));
@@ -106,7 +106,8 @@ async function fetchList<K extends ListName>(client: Client, name: K, capabiliti
     }
   } catch (error) {
     const failure = failureOf(error);
-    if (options.signal?.aborted || (failure.kind === 'network' && isServerGone(failure.failure))) throw error;
+    // A list that needs a sign-in (or more permissions) fails the read: the user's answer is to sign in, not to read on.
+    if (options.signal?.aborted || (failure.kind === 'network' && isServerGone(failure.failure)) || failure.kind === 'sign-in-required') throw error;
     return { items: [], error: options.sentence(failure) } as Catalog[K];
   }
   return { items: [...items.values()], ...(cut ? { cut } : {}) } as Catalog[K];

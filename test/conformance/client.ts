@@ -18,12 +18,25 @@
  *                                      a harmless GET 404 as an error)
  *   MCP_CONFORMANCE_CLIENT_TIMEOUT_MS  global timeout (default 30000)
  *   MCP_CONFORMANCE_WIRE=0             leave the transport's wire trace out of stderr
+ *   MCP_CONFORMANCE_CONTEXT            JSON the runner gives some auth scenarios (a pre-registered client)
+ *
+ * auth/* scenarios go through the product's own Connection (src/connections/connection.ts) with an
+ * in-memory token store, as a user would: connect → "needs sign-in" → Sign In (the authorization URL
+ * opened by a headless browser that follows the scenario server's redirect into the sign-in's real
+ * loopback listener) → the operation again; a request that needs more permissions gets one more sign-in,
+ * at most 3 per operation.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolResult, ElicitRequestSchema, ElicitResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { createHeaderSource } from '../../src/config/headerValues';
+import { DEFAULT_GLOBAL_SETTINGS } from '../../src/config/serverConfig';
+import { validateServer } from '../../src/config/validate';
+import { Connection, ConnectionError } from '../../src/connections/connection';
 import { resolveEndpoint } from '../../src/transport/endpoint';
+import { headlessBrowser } from '../support/headlessBrowser';
+import { MemoryAuthStore } from '../support/memoryAuthStore';
 import { TolerantTransport } from '../../src/transport/tolerantTransport';
 import { TransportEvent } from '../../src/transport/types';
 
@@ -215,6 +228,83 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+// ---- auth/* ---------------------------------------------------------------------------------------
+
+/** What a client ID metadata document URL looks like to the scenarios (never fetched by them). */
+const CONFORMANCE_CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
+const MAX_SIGN_INS_PER_OPERATION = 3;
+
+/** connect, tools/list, tools/call test-tool, close — each signed in when the server asks for it. */
+async function authScenario(url: URL): Promise<void> {
+  const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}') as { client_id?: string; client_secret?: string };
+  const oauth: Record<string, string> = { clientMetadataUrl: CONFORMANCE_CLIENT_METADATA_URL };
+  if (context.client_id) oauth.clientId = context.client_id;
+  if (context.client_secret) oauth.clientSecret = context.client_secret;
+  const entry = validateServer(`conformance:${scenario}`, { url: url.href, oauth }, 'user');
+  expect(entry.config, `the entry is invalid: ${entry.problem}`);
+  const line = (level: 'info' | 'error') => (text: string) => {
+    log(level === 'error' ? 'error' : 'info', text);
+    // Strict mode: the connection reports a transport error it did not tolerate on purpose.
+    if (text.includes('] Transport error:')) fail(`strict mode: ${text}`);
+  };
+  const browse = headlessBrowser();
+  let browserOpened = 0;
+  const connection = new Connection(entry, {
+    logger: { trace: (text) => showWire && log('wire', text), debug: line('info'), info: line('info'), warn: line('info'), error: line('error') },
+    settings: DEFAULT_GLOBAL_SETTINGS,
+    headers: createHeaderSource(async () => undefined),
+    clientInfo: { name: 'mcp-connections-conformance', version: '0.1.0' },
+    authStore: new MemoryAuthStore(),
+    openBrowser: async (authorizationUrl) => {
+      browserOpened++;
+      log('info', `browser ${browserOpened}: ${authorizationUrl.origin}${authorizationUrl.pathname}`);
+      await browse(authorizationUrl);
+    },
+    signInTimeoutMs: 15_000,
+  });
+
+  /** The operation; when it fails for want of a sign-in, Sign In (as the user would) and try again: at most 3 sign-ins. */
+  const signedIn = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
+    let attempt = operation;
+    for (let signIns = 0; ; ) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof ConnectionError) || error.failure.kind !== 'sign-in-required') throw error;
+        expect(signIns < MAX_SIGN_INS_PER_OPERATION, `${what}: still needs a sign-in after ${signIns} sign-ins (${error.reason})`);
+        signIns++;
+        log('info', `${what}: ${error.reason} → Sign In (${signIns})`);
+        // A sign-in whose connect needs another one (more permissions) counts as the next attempt.
+        attempt = async () => {
+          await connection.signIn();
+          return operation();
+        };
+      }
+    }
+  };
+
+  try {
+    await signedIn('connect', () => connection.connect());
+    let state = connection.state;
+    expect(state.kind === 'connected', `not connected: ${state.kind}`);
+    if (state.catalog.tools.error) await signedIn('tools/list', () => connection.refreshLists(['tools']));
+    state = connection.state;
+    expect(state.kind === 'connected', `not connected: ${state.kind}`);
+    const tools = state.catalog.tools;
+    expect(!tools.error, `tools/list failed: ${tools.error}`);
+    log('info', `tools/list: ${tools.items.map((tool) => tool.name).join(', ') || '(none)'}`);
+    if (tools.items.some((tool) => tool.name === 'test-tool')) {
+      const result = await signedIn('tools/call test-tool', () => connection.callTool('test-tool', {}));
+      log('info', `tools/call test-tool → ${JSON.stringify(result.content)}`);
+    }
+    const status = await connection.authStatus();
+    log('info', `signed in: ${status ? `${status.issuer}, scopes "${status.scopes.join(' ')}"` : 'no'}; browser opened ${browserOpened}×`);
+  } finally {
+    closing = true;
+    await connection.dispose();
+  }
+}
+
 // Any scenario this client does not know: connect, list the tools, close.
 const generic: Scenario = async (url) => {
   const client = makeClient();
@@ -233,7 +323,7 @@ async function main(): Promise<void> {
   } catch {
     fail(`usage: MCP_CONFORMANCE_SCENARIO=<name> node client.js <server-url> (last argument "${target ?? ''}" is not a URL)`, 2);
   }
-  const run: Scenario | undefined = Object.hasOwn(scenarios, scenario) ? scenarios[scenario] : undefined;
+  const run: Scenario | undefined = Object.hasOwn(scenarios, scenario) ? scenarios[scenario] : scenario.startsWith('auth/') ? authScenario : undefined;
   log('info', `scenario "${scenario}"${run ? '' : ' (not known: generic connect, tools/list, close)'} against ${url.href}; ${stock ? 'stock SDK transport' : 'TolerantTransport'}; timeout ${timeoutMs} ms`);
   await (run ?? generic)(url);
   clearTimeout(globalTimer);

@@ -132,6 +132,28 @@ describe('Connection: OAuth sign-in', function () {
     assert.deepEqual(kindsOf(states).slice(-2), ['connected', 'needs-sign-in']);
   });
 
+  it('more permissions: a list that needs them makes the connect need a sign-in; one that asks for the union connects; a tool that needs more keeps the connection and says so', async () => {
+    const as = await fixture({ challengeScope: ['mcp:read'], stepUp: { 'tools/list': ['mcp:read', 'mcp:list'], 'tools/call:write': ['mcp:read', 'mcp:list', 'mcp:write'] } });
+    const { connection, opened } = oauthConnection(as);
+    await rejectionOf(connection.connect());
+    const stepUp = await rejectionOf(connection.signIn());
+    assert.ok(stepUp instanceof ConnectionError);
+    assert.equal(stepUp.reason, 'The server needs permissions the sign-in does not grant (scope "mcp:read mcp:list") — sign in again to grant them.');
+    const kind = () => connection.state.kind; // read afresh: the state changes under the test
+    assert.equal(kind(), 'needs-sign-in');
+
+    await connection.signIn();
+    assert.equal(kind(), 'connected');
+    assert.deepEqual(as.log.authorizations().map((request) => request.query.scope), ['mcp:read', 'mcp:read mcp:list']);
+    const write = await rejectionOf(callText(connection, 'write', { text: 'x' }));
+    assert.ok(write instanceof ConnectionError);
+    assert.deepEqual([write.failure.kind, write.failure.kind === 'sign-in-required' && write.failure.reason], ['sign-in-required', 'insufficient-scope']);
+    assert.equal(kind(), 'connected', 'the rest keeps working');
+    await connection.signIn();
+    assert.equal(await callText(connection, 'write', { text: 'x' }), 'wrote x');
+    assert.equal(opened.length, 3);
+  });
+
   it('a 401 on the GET stream: needs sign-in, no browser, no reconnect loop', async () => {
     const as = await fixture({ refuseGetStream: true });
     const { connection, opened } = oauthConnection(as);
