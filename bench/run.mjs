@@ -135,17 +135,18 @@ async function weighBundles() {
 }
 
 /**
- * Packs the extension in `dir` as scripts/package.mjs does (same files, same vsce flags), plus
- * --no-rewrite-relative-links: without a repository URL vsce refuses README's relative image link.
+ * Packs the extension in `dir` as scripts/package.mjs does (same vsce flags, same allow-list): this variant's
+ * extension bundle beside the repository's other shipped files (the form's bundle, media, docs images, changelog).
  */
 function packVsix(dir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   delete manifest.scripts; // vsce would run vscode:prepublish (a rebuild of the repo's dist/) from this copy
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-  for (const file of ['README.md', 'LICENSE', '.vscodeignore']) fs.copyFileSync(path.join(root, file), path.join(dir, file));
-  fs.cpSync(path.join(root, 'media'), path.join(dir, 'media'), { recursive: true });
+  for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  for (const folder of ['media', 'docs']) fs.cpSync(path.join(root, folder), path.join(dir, folder), { recursive: true });
+  for (const file of ['form.js', 'form.css', 'codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(root, 'dist', file), path.join(dir, 'dist', file));
   const vsix = path.join(dir, 'extension.vsix');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', vsix], { cwd: dir, stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: dir, stdio: 'ignore' });
   return fs.statSync(vsix).size;
 }
 
