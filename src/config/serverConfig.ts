@@ -1,3 +1,4 @@
+import type { OAuthSettings } from '../auth/types';
 import type { RetryPolicy } from '../common/backoff';
 import type { TransportKind } from '../transport/defaults';
 import type { Endpoint } from '../transport/endpoint';
@@ -7,15 +8,8 @@ import { GET_FALLBACK_STATUSES, RECONNECT } from './limits';
 export const AUTH_MODES = ['auto', 'oauth', 'headers'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
-/** Per-server OAuth settings, as configured. `clientSecret` may still hold ${env:…}/${secret:…}. */
-export interface OAuthConfig {
-  clientId?: string;
-  clientSecret?: string;
-  clientMetadataUrl?: string;
-  scope?: string;
-  redirectHost?: '127.0.0.1' | 'localhost';
-  redirectPort?: number;
-}
+/** Per-server OAuth settings, as configured: the sign-in's settings, except that `clientSecret` may still hold ${env:…}/${secret:…}. */
+export type OAuthConfig = OAuthSettings;
 
 /** One server as configured, after validation. Header values may still hold ${env:…}/${secret:…}. */
 export interface ServerConfig {

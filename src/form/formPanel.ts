@@ -3,25 +3,15 @@
 // vscode.window); what to do with the arguments is the caller's, through `onSubmit`.
 import * as vscode from 'vscode';
 import { formHtml, makeNonce } from './formHtml';
-import { isWebviewToHost, type FormMode, type HostToWebview, type InitMessage, type StatusMessage, type WebviewToHost } from './protocol';
+import { isWebviewToHost, type HostToWebview, type InitMessage, type StatusMessage, type WebviewToHost } from './protocol';
 
 /** What became of a submit: shown in the form's status line ("Done in 182 ms", or the error sentence). */
 export type SubmitOutcome = { ok: true; message?: string } | { ok: false; message: string };
 
-export interface FormPanelOptions {
+/** What the form shows (the title is also the tab's), as the init message carries it, and how the panel is opened. */
+export interface FormPanelOptions extends Omit<InitMessage, 'type'> {
   /** One panel per key (e.g. server + tool): opening a key that is open reveals that panel. Default: a new panel. */
   key?: string;
-  /** The tab title and the form's heading, e.g. the tool's title or name. Plain text. */
-  title: string;
-  /** The line under the heading, e.g. the server's name. Plain text. */
-  subtitle?: string;
-  /** A paragraph under the heading, e.g. the tool's description. Plain text (never rendered as markup). */
-  description?: string;
-  /** The tool's `inputSchema` or the elicitation's `requestedSchema`. */
-  schema: unknown;
-  /** Arguments to start from, e.g. the remembered last ones; the schema's defaults fill the rest. */
-  values?: Record<string, unknown>;
-  mode: FormMode;
   viewColumn?: vscode.ViewColumn;
   /**
    * Called with arguments that passed the schema check. While it runs the form shows "Calling…" and
