@@ -6,7 +6,7 @@ export function issuerHost(issuer: string | undefined): string | undefined {
   try {
     return new URL(issuer).host;
   } catch {
-    return issuer;
+    return undefined; // not a URL: nothing to name (and nothing unchecked to show)
   }
 }
 

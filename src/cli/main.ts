@@ -1,4 +1,4 @@
-import { terminalJson } from '../common/text';
+import { terminalJson, terminalSafe } from '../common/text';
 import { USAGE, UsageError, parseCommandLine } from './args';
 import { formatReport } from './format';
 import { runLogout } from './logout';
@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command.command === 'logout') {
     const outcome = await runLogout(command);
-    (outcome.ok ? process.stdout : process.stderr).write(`${outcome.message}\n`);
+    // The issuer in the message is what the server's metadata named: untrusted text for the terminal.
+    (outcome.ok ? process.stdout : process.stderr).write(`${terminalSafe(outcome.message)}\n`);
     return outcome.ok ? 0 : 1;
   }
   const { report, hint } = await runCommand(command, (line) => process.stderr.write(`${line}\n`));

@@ -199,7 +199,8 @@ export class Connection {
     }
     if (this._state.kind === 'connected') {
       // Signed in again while connected (more permissions): the live session takes the new token with its next request.
-      this.setState({ ...this._state, auth: await this.signedIn() });
+      const auth = await this.signedIn();
+      if (this._state.kind === 'connected') this.setState({ ...this._state, auth });
       return;
     }
     await this.connect();
@@ -208,11 +209,13 @@ export class Connection {
   /** Forgets the sign-in's tokens (and the registered client, if asked), ends the session; the server then needs a sign-in. */
   async signOut(options: { forgetClient?: boolean } = {}): Promise<void> {
     if (!this.usesOAuth || !this.options.authStore) return;
-    const oauth = await this.oauthSession().catch(() => undefined);
-    const issuer = issuerHost((await oauth?.status())?.issuer ?? oauth?.needsSignIn?.issuer);
+    const oauth = await this.oauthSession().catch((error: unknown) => {
+      throw this.failed(this.failureOf(error));
+    });
+    const issuer = (await oauth.status())?.issuer ?? oauth.needsSignIn?.issuer;
     await this.disconnect();
-    await oauth?.signOut(options);
-    this.setState({ kind: 'needs-sign-in', ...(issuer ? { issuer } : {}) });
+    await oauth.signOut(options);
+    this.setState(this.needsSignInState(issuer));
   }
 
   /** The secret `oauth.clientSecret` names changed: the next sign-in or refresh reads it again. */
@@ -440,11 +443,12 @@ export class Connection {
     let release = () => undefined as void;
     let open: OpenSession;
     try {
+      // Before a slot is taken: a client secret that cannot be resolved fails here without holding one.
+      const oauth = this.usesOAuth && this.options.authStore ? await this.oauthSession() : undefined;
       if (this.options.slots) release = await this.options.slots.acquire(cancel.signal);
       this.log('info', `Connecting to ${config.endpoint.displayUrl} (transport: ${config.transport})`);
-      const oauth = this.usesOAuth && this.options.authStore ? await this.oauthSession() : undefined;
       open = await openSession(config, this.sessionDeps(oauth), cancel.signal).finally(release);
-      if (oauth) open.auth = await this.signedIn();
+      if (oauth) open.auth = await signedInWith(oauth);
     } catch (error) {
       if (error instanceof ConnectCancelledError || generation !== this.generation) throw new ConnectCancelledError();
       const failure = this.failureOf(error);
@@ -544,8 +548,8 @@ export class Connection {
   }
 
   private async signedIn(): Promise<SignedIn | undefined> {
-    const status = await (await this.oauth)?.status();
-    return status && { issuer: status.issuer, scopes: status.scopes, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}) };
+    const oauth = await this.oauth;
+    return oauth && signedInWith(oauth);
   }
 
   private needsSignInState(issuer: string | undefined): ConnectionState {
@@ -756,4 +760,9 @@ export class Connection {
 function redactorFor(entry: ServerEntry): Redactor {
   const config = entry.config;
   return new Redactor(config ? [...config.endpoint.secretValues, ...Object.values(config.headers)] : []);
+}
+
+async function signedInWith(oauth: OAuthSession): Promise<SignedIn | undefined> {
+  const status = await oauth.status();
+  return status && { issuer: status.issuer, scopes: status.scopes, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}) };
 }

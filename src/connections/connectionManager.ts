@@ -121,8 +121,10 @@ export class ConnectionManager {
   reconnectUsingSecret(name: string): void {
     for (const c of this.all) {
       const clientSecret = c.entry.config?.oauth.clientSecret;
-      if (clientSecret !== undefined && referencesSecret({ [CLIENT_SECRET_KEY]: clientSecret }, name)) c.clientSecretChanged();
-      if (c.isWanted && referencesSecret(c.entry.config?.headers ?? {}, name)) void c.reconnect().catch(() => undefined);
+      const signsInWithIt = clientSecret !== undefined && referencesSecret({ [CLIENT_SECRET_KEY]: clientSecret }, name);
+      // A new client secret means a new sign-in session: the live one (and its refreshes) must not run beside it.
+      if (signsInWithIt) c.clientSecretChanged();
+      if (c.isWanted && (signsInWithIt || referencesSecret(c.entry.config?.headers ?? {}, name))) void c.reconnect().catch(() => undefined);
     }
   }
 

@@ -4,6 +4,7 @@ import { HeadersTimeoutError } from './failures';
 import { discardBody, fetchWithinOrigin, linkSignal, mediaType, meansUnknownSession, noStreamResponse, readBodyStart, statusLine } from './http';
 import { AnswerResumes, MAX_RESUMES_WITHOUT_PROGRESS } from './answerResumes';
 import { classifyFetchError } from './failures';
+import { SignInRequiredError } from '../auth/errors';
 import { EndpointAuth, isAuthFailure, requestKeyOf, sendAuthorized } from './endpointAuth';
 import { AnswerTooLargeError, AuthenticationError, BrokenAnswerData, FetchLike, parseRetryAfter, ServerBusyError, SessionExpiredError, TransportEvent } from './types';
 
@@ -90,8 +91,9 @@ export class SessionFetch {
       return response;
     } catch (error) {
       if (isAuthFailure(error)) {
-        // Never a sign-in from the GET stream: it only says that one is needed.
-        this.options.signal({ kind: 'sign-in-required', error: error as Error });
+        // Never a sign-in from the GET stream: it only says that one is needed. What a sign-in would not fix (a renewal
+        // that could not reach the authorization server, a refusal without a challenge, a step-up) is a stream problem.
+        if (error instanceof SignInRequiredError && error.reason !== 'insufficient-scope') this.options.signal({ kind: 'sign-in-required', error });
         return new Response(null, { status: 401, statusText: 'Unauthorized' });
       }
       throw timeout.signal.aborted ? timeout.signal.reason : error;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { markdownText } from '../../../src/common/text';
 import { ConnectionError } from '../../../src/connections/connection';
+import { ConnectSlots } from '../../../src/connections/connectSlots';
 import { describeState } from '../../../src/connections/state';
 import type { FetchLike } from '../../../src/transport/types';
 import { presentServer } from '../../../src/views/presentation';
@@ -249,11 +250,14 @@ describe('Connection: OAuth sign-in', function () {
     as.provider.addClient({ client_id: 'pre-registered', client_secret: 'client-secret-canary-77', redirect_uris: ['http://127.0.0.1/callback'], token_endpoint_auth_method: 'client_secret_post' });
     const raw = { url: as.mcpUrl.href, oauth: { clientId: 'pre-registered', clientSecret: '${secret:docs-client}' } };
     const browse = headlessBrowser();
-    const missing = makeConnection(cleanup, entry('docs', raw), { authStore: new MemoryAuthStore(), openBrowser: browse });
+    // One connect slot shared, as a manager's are: a connect that fails on the secret must give its slot back.
+    const slots = new ConnectSlots(1);
+    const missing = makeConnection(cleanup, entry('docs', raw), { authStore: new MemoryAuthStore(), openBrowser: browse, slots });
     const error = await rejectionOf(missing.connection.connect());
     assert.equal(error.message, `"oauth.clientSecret" uses \${secret:docs-client}, but no secret named "docs-client" is stored — run "MCP Connections: Set Secret…".`);
+    await rejectionOf(missing.connection.connect());
 
-    const { connection, logger } = makeConnection(cleanup, entry('docs', raw), { authStore: new MemoryAuthStore(), openBrowser: browse, secrets: { 'docs-client': 'client-secret-canary-77' } });
+    const { connection, logger } = makeConnection(cleanup, entry('docs', raw), { authStore: new MemoryAuthStore(), openBrowser: browse, secrets: { 'docs-client': 'client-secret-canary-77' }, slots });
     await rejectionOf(connection.connect());
     await connection.signIn();
     assert.equal(connection.state.kind, 'connected');
