@@ -27,8 +27,10 @@ export function registerServerCommands(ctx: CommandContext): vscode.Disposable[]
       await userConnect(ctx, connection);
     }),
     vscode.commands.registerCommand(Commands.connectAll, async () => {
-      const { attempted, failed } = await manager.connectAll();
+      const { attempted, failed, needSignIn } = await manager.connectAll();
       if (failed.length) void ctx.notify.error(`Could not connect ${failed.length} of ${attempted.length} MCP servers: ${failed.map((c) => c.name).join(', ')}.`, 'Show Log');
+      if (needSignIn.length === 1) void offerSignIn(ctx, needSignIn[0], 'needs you to sign in before it connects.');
+      else if (needSignIn.length) void ctx.notify.warning(`${needSignIn.length} MCP servers need you to sign in before they connect: ${needSignIn.map((c) => c.name).join(', ')} — use Sign In on each.`);
     }),
     vscode.commands.registerCommand(Commands.disconnectAll, () => manager.disconnectAll()),
     vscode.commands.registerCommand(Commands.refresh, async () => {
@@ -58,16 +60,18 @@ async function userConnect(ctx: CommandContext, connection: Connection): Promise
       if (answer) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
-    if (error instanceof ConnectionError && error.failure.kind === 'sign-in-required') {
-      const answer = await ctx.notify.warning(`The MCP server "${connection.name}" needs you to sign in: ${error.reason}`, 'Sign In');
-      if (answer) await signIn(ctx, connection);
-      return;
-    }
+    if (error instanceof ConnectionError && error.failure.kind === 'sign-in-required') return offerSignIn(ctx, connection, `needs you to sign in: ${error.reason}`);
     const reason = error instanceof ConnectionError ? error.reason : describeState(connection.state);
     const choice = await ctx.notify.error(`Could not connect to MCP server "${connection.name}": ${reason}`, 'Show Log', 'Retry');
     if (choice === 'Show Log') ctx.log.show(true);
     if (choice === 'Retry') await userConnect(ctx, connection);
   }
+}
+
+/** A warning that says why the server waits for the user, with Sign In. */
+async function offerSignIn(ctx: CommandContext, connection: Connection, why: string): Promise<void> {
+  const answer = await ctx.notify.warning(`The MCP server "${connection.name}" ${why}`, 'Sign In');
+  if (answer) await signIn(ctx, connection);
 }
 
 /** The server a command is for: the one given, or one the user picks among those `applies` to. */

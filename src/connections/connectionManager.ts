@@ -103,11 +103,11 @@ export class ConnectionManager {
     }
   }
 
-  /** Connects every server that may connect and is not connected; resolves with those that failed. */
-  async connectAll(): Promise<{ attempted: Connection[]; failed: Connection[] }> {
+  /** Connects every server that may connect and is not connected; resolves with those that failed and those that need a sign-in. */
+  async connectAll(): Promise<{ attempted: Connection[]; failed: Connection[]; needSignIn: Connection[] }> {
     const attempted = this.all.filter((c) => c.entry.config?.enabled && !c.blockedByTrust && c.state.kind !== 'connected');
     await Promise.all(attempted.map((c) => c.connect().catch(() => undefined)));
-    return { attempted, failed: attempted.filter((c) => c.state.kind === 'error') };
+    return { attempted, failed: attempted.filter((c) => c.state.kind === 'error'), needSignIn: attempted.filter((c) => c.state.kind === 'needs-sign-in') };
   }
 
   async disconnectAll(): Promise<void> {

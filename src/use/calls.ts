@@ -47,7 +47,7 @@ export class Calls {
 
   async callTool(connection: Connection, tool: string, args: Record<string, unknown>, options: ShowOptions = {}): Promise<Shown> {
     const started = Date.now();
-    const result = await this.withProgress(`Calling ${tool} on ${connection.name}`, `Calling the tool "${tool}" of the MCP server "${connection.name}" failed`, (signal, onProgress) =>
+    const result = await this.withProgress(connection, `Calling ${tool} on ${connection.name}`, `Calling the tool "${tool}" of the MCP server "${connection.name}" failed`, (signal, onProgress) =>
       connection.callTool(tool, args, { signal, onProgress }),
     );
     const ms = Date.now() - started;
@@ -62,7 +62,7 @@ export class Calls {
 
   async readResource(connection: Connection, uri: string, options: ShowOptions = {}): Promise<Shown> {
     const started = Date.now();
-    const result = await this.withProgress(`Reading ${uri} from ${connection.name}`, `The MCP server "${connection.name}" could not read the resource "${uri}"`, (signal, onProgress) =>
+    const result = await this.withProgress(connection, `Reading ${uri} from ${connection.name}`, `The MCP server "${connection.name}" could not read the resource "${uri}"`, (signal, onProgress) =>
       connection.readResource(uri, { signal, onProgress }),
     );
     const rendered = renderResource({ server: connection.name, uri, result });
@@ -82,7 +82,7 @@ export class Calls {
 
   async getPrompt(connection: Connection, prompt: string, args: Record<string, string> | undefined, options: ShowOptions = {}): Promise<Shown> {
     const started = Date.now();
-    const result = await this.withProgress(`Getting the prompt ${prompt} from ${connection.name}`, `Getting the prompt "${prompt}" of the MCP server "${connection.name}" failed`, (signal, onProgress) =>
+    const result = await this.withProgress(connection, `Getting the prompt ${prompt} from ${connection.name}`, `Getting the prompt "${prompt}" of the MCP server "${connection.name}" failed`, (signal, onProgress) =>
       connection.getPrompt(prompt, args, { signal, onProgress }),
     );
     const rendered = renderPrompt({ server: connection.name, prompt, result });
@@ -93,11 +93,12 @@ export class Calls {
     return { uri, ms: Date.now() - started };
   }
 
-  private async withProgress<T>(title: string, failure: string, run: (signal: AbortSignal, onProgress: (progress: Progress) => void) => Promise<T>): Promise<T> {
+  private async withProgress<T>(connection: Connection, title: string, failure: string, run: (signal: AbortSignal, onProgress: (progress: Progress) => void) => Promise<T>): Promise<T> {
     try {
       return await this.notify.progress(title, (signal, report) => run(signal, (progress) => reportProgress(report, progress)));
     } catch (error) {
       if (error instanceof ConnectionError && error.failure.kind === 'cancelled') throw new CancelledError(`${title}: cancelled.`);
+      if (error instanceof ConnectionError && error.failure.kind === 'sign-in-required') throw new SignInNeededError(`${failure}: ${error.reason}`, connection);
       throw new Error(`${failure}: ${reasonOf(error)}`);
     }
   }
@@ -105,6 +106,16 @@ export class Calls {
 
 /** The user cancelled (the server was told): nothing to say beyond the log line. */
 export class CancelledError extends Error {}
+
+/** The request needs a sign-in first (e.g. a tool that needs more permissions than were granted): Sign In can fix it. */
+export class SignInNeededError extends Error {
+  constructor(
+    message: string,
+    readonly connection: Connection,
+  ) {
+    super(message);
+  }
+}
 
 function reportProgress(report: ProgressReport, progress: Progress): void {
   const { progress: done, total, message } = progress;

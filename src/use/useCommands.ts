@@ -11,7 +11,8 @@ import type { LastArguments } from '../form/lastArguments';
 import { itemView } from '../views/catalogPresentation';
 import type { ItemNode } from '../views/serversTree';
 import { askArguments, Completer } from './askArguments';
-import { Calls, CancelledError } from './calls';
+import { signIn } from '../signIn/interactiveSignIn';
+import { Calls, CancelledError, SignInNeededError } from './calls';
 
 export interface UseContext extends CommandContext {
   calls: Calls;
@@ -135,6 +136,12 @@ async function interactive(ctx: UseContext, work: () => Promise<void>): Promise<
     await work();
   } catch (error) {
     if (error instanceof CancelledError) return;
+    if (error instanceof SignInNeededError) {
+      const choice = await ctx.notify.error(error.message, 'Sign In', 'Show Log');
+      if (choice === 'Sign In') await signIn(ctx, error.connection);
+      if (choice === 'Show Log') ctx.log.show(true);
+      return;
+    }
     const choice = await ctx.notify.error(error instanceof Error ? error.message : String(error), 'Show Log');
     if (choice === 'Show Log') ctx.log.show(true);
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/connectionManager';
 
-/** "connected/total" in the status bar; a warning look only when a server has failed. */
+/** "connected/total" in the status bar; a warning look only when a server has failed, an account icon when one waits for a sign-in. */
 export function createStatusBar(manager: ConnectionManager, focusCommand: string): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('mcpConnections.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'MCP Connections';
@@ -14,10 +14,15 @@ export function createStatusBar(manager: ConnectionManager, focusCommand: string
     }
     const connected = all.filter((c) => c.state.kind === 'connected').length;
     const failed = all.filter((c) => c.state.kind === 'error');
-    item.text = `$(${failed.length ? 'warning' : 'plug'}) MCP ${connected}/${all.length}`;
-    item.tooltip = failed.length
-      ? `MCP Connections: ${connected} of ${all.length} servers connected; failed: ${failed.map((c) => c.name).join(', ')}`
-      : `MCP Connections: ${connected} of ${all.length} servers connected`;
+    const needSignIn = all.filter((c) => c.state.kind === 'needs-sign-in');
+    item.text = `$(${failed.length ? 'warning' : needSignIn.length ? 'account' : 'plug'}) MCP ${connected}/${all.length}`;
+    item.tooltip = [
+      `MCP Connections: ${connected} of ${all.length} servers connected`,
+      failed.length ? `failed: ${failed.map((c) => c.name).join(', ')}` : '',
+      needSignIn.length ? `waiting for you to sign in: ${needSignIn.map((c) => c.name).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     item.backgroundColor = failed.length ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };
