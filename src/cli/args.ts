@@ -31,7 +31,7 @@ Sign-in (OAuth), when a server asks for it:
   --no-login                   never sign in interactively: a server that needs a sign-in fails (stored sign-ins
                                are still used and renewed)
   --callback-port <n>          the loopback port the browser comes back to, http://127.0.0.1:<n>/callback
-                               (default: a free one)
+                               (default: a random free port; a later sign-in reuses the registered one if it is free)
   --client-id <id>             a client registered with the authorization server (instead of registering one)
   --client-secret <s>          that client's secret; \${env:NAME} takes it from the environment
   --scope <s>                  the scope to ask for, replacing the one the server advertises
