@@ -343,11 +343,11 @@ function readExisting(existing: Record<string, unknown>): { names: string[]; sec
   const servers: Configured[] = [];
   for (const [name, value] of Object.entries(existing)) {
     names.push(name.toLowerCase());
+    // Every reference the entry makes, wherever it is (headers, oauth.clientSecret, a header validation drops, an
+    // invalid entry): a secret another server reads must never be overwritten by an import.
+    for (const match of (JSON.stringify(value) ?? '').matchAll(/\$\{secret:([^}"]+)\}/g)) secretKeys.push(match[1]);
     const checked = validateServer(name, value, 'user');
     if (!checked.config) continue;
-    for (const headerValue of Object.values(checked.config.headers)) {
-      for (const match of headerValue.matchAll(/\$\{secret:([^}]+)\}/g)) secretKeys.push(match[1]);
-    }
     servers.push({ name, url: checked.config.endpoint.configured, transport: checked.config.transport, headers: maskHeaders(checked.config.headers) });
   }
   return { names, secretKeys, servers };

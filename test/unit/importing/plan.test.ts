@@ -175,6 +175,14 @@ describe('importing: the plan across every client', () => {
 });
 
 describe('importing: header values and secrets', () => {
+  it('a secret key that a configured server reads anywhere (here its oauth.clientSecret) is never reused for an imported value', async () => {
+    const existing = { other: { url: 'https://other.example.com/mcp', oauth: { clientId: 'c', clientSecret: '${secret:bare.Authorization}' } } };
+    const { plan } = await planFiles(cursor({ bare: { url: 'https://bare.example.com/mcp', headers: { Authorization: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } } }), existing);
+    const [secret] = byName(plan).bare.secrets;
+    assert.ok(secret && secret.key !== 'bare.Authorization', `key ${secret?.key}`);
+    assert.equal(byName(plan).bare.entry.headers?.Authorization, `\${secret:${secret.key}}`);
+  });
+
   it('which literal values move to Secret Storage, and how Authorization keeps its scheme', async () => {
     const { plan } = await planFiles(
       cursor({
