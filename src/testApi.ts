@@ -19,7 +19,7 @@ export interface NodeSnapshot {
 /** Keeps what the user was shown — output channel lines, notifications — for the integration tests. */
 export function createRecorder() {
   const lines: string[] = [];
-  const notifications: { level: string; message: string }[] = [];
+  const notifications: { level: string; message: string; actions: string[] }[] = [];
   const progress: ShownProgress[] = [];
   let question: OpenQuestion | undefined;
   let importable: boolean | undefined;
@@ -37,7 +37,7 @@ export function createRecorder() {
       warn: (m) => (keep(`[warning] ${m}`), logger.warn(m)),
       error: (m) => (keep(`[error] ${m}`), logger.error(m)),
     }),
-    notified: (level: string, message: string) => void notifications.push({ level, message }),
+    notified: (level: string, message: string, actions: string[]) => void notifications.push({ level, message, actions }),
     progressShown: (shown: ShownProgress) => void progress.push(shown),
     questionAsked: (asked: OpenQuestion | undefined) => void (question = asked),
     importableSet: (value: boolean) => void (importable = value),

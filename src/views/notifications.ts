@@ -34,20 +34,20 @@ export interface ShownProgress {
 export const PROGRESS_DELAY_MS = 1000;
 
 export function createNotifier(
-  onShown: (level: 'error' | 'warning' | 'info', message: string) => void = () => undefined,
+  onShown: (level: 'error' | 'warning' | 'info', message: string, actions: string[]) => void = () => undefined,
   onProgress: (progress: ShownProgress) => void = () => undefined,
 ): Notifier {
-  const shown = (level: 'error' | 'warning' | 'info', message: string) => {
+  const shown = (level: 'error' | 'warning' | 'info', message: string, actions: string[]) => {
     const text = notificationText(message);
-    onShown(level, text);
+    onShown(level, text, actions);
     return text;
   };
   return {
-    error: (message, ...actions) => vscode.window.showErrorMessage(shown('error', message), ...actions),
-    warning: (message, ...actions) => vscode.window.showWarningMessage(shown('warning', message), ...actions),
-    info: (message, ...actions) => vscode.window.showInformationMessage(shown('info', message), ...actions),
-    confirm: (message, action) => vscode.window.showWarningMessage(shown('warning', message), { modal: true }, action),
-    ask: (message, detail, ...actions) => vscode.window.showInformationMessage(shown('info', message), { modal: true, detail: notificationText(detail) }, ...actions),
+    error: (message, ...actions) => vscode.window.showErrorMessage(shown('error', message, actions), ...actions),
+    warning: (message, ...actions) => vscode.window.showWarningMessage(shown('warning', message, actions), ...actions),
+    info: (message, ...actions) => vscode.window.showInformationMessage(shown('info', message, actions), ...actions),
+    confirm: (message, action) => vscode.window.showWarningMessage(shown('warning', message, [action]), { modal: true }, action),
+    ask: (message, detail, ...actions) => vscode.window.showInformationMessage(shown('info', message, actions), { modal: true, detail: notificationText(detail) }, ...actions),
     progress: (title, work, delayMs = PROGRESS_DELAY_MS) => withDelayedProgress(notificationText(title), work, delayMs, onProgress),
   };
 }

@@ -15,7 +15,8 @@ const PHASE_TIMEOUT_MS = 180_000;
 
 export async function runSignInSuite({ root, testsEntry }) {
   const { startOAuthFixture } = await import(pathToFileURL(path.join(root, 'out/test/fixtures/authServer/index.js')).href);
-  const fixture = await startOAuthFixture();
+  // `whoami` needs a scope the first sign-in does not ask for: a step-up, which the tool call must offer Sign In for.
+  const fixture = await startOAuthFixture({ stepUp: { 'tools/call:whoami': ['mcp:admin'] } });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-signin-'));
   const results = path.join(scratch, 'results.json');
   const tabs = [];

@@ -38,6 +38,22 @@ const needsSignIn = /^needs sign-in · 127\.0\.0\.1:\d+$/;
     const log = api.logLines().filter((line) => line.includes(`[${SERVER}]`));
     assert.ok(log.some((line) => /OAuth: registered client \S+ with http:\/\/127\.0\.0\.1:\d+/.test(line)), `the log names the registration: ${log.join('\n')}`);
     assert.ok(log.some((line) => /Signed in via http:\/\/127\.0\.0\.1:\d+/.test(line)), 'the log says it signed in');
+  });
+
+  it('a tool that needs more permissions than were granted: its error offers Sign In, and the server stays connected', async () => {
+    const api = await extensionApi();
+    const connection = api.manager.get(SERVER);
+    const tool = connection?.state.kind === 'connected' ? connection.state.catalog.tools.items.find((t) => t.name === 'whoami') : undefined;
+    assert.ok(connection && tool, 'the server lists whoami');
+    // What the tree hands the command for the tool's node; its notification waits for a click.
+    void vscode.commands.executeCommand(Commands.callTool, { kind: 'item', connection, list: 'tools', item: tool, view: { key: 'whoami', label: 'whoami' } });
+    const offered = await waitFor(
+      () => api.notifications().find((n) => n.level === 'error' && n.message.includes('"whoami"')),
+      'the error of the whoami call',
+    );
+    assert.deepEqual(offered.actions, ['Sign In', 'Show Log'], offered.message);
+    assert.match(offered.message, /sign in/i);
+    assert.match(node(api, SERVER).description ?? '', connected);
     fs.writeFileSync(phaseFile, 'signed-in');
   });
 });
