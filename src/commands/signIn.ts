@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Connection } from '../connections/connection';
+import { type Connection, ConnectionError } from '../connections/connection';
 import { signIn } from '../signIn/interactiveSignIn';
 import type { CommandContext } from './context';
 import { Commands } from './ids';
@@ -17,7 +17,14 @@ export function registerSignInCommands(ctx: CommandContext): vscode.Disposable[]
       if (!connection) return;
       const forgetClient = options ? options.forgetClient === true : await askForgetClient(ctx, connection);
       if (forgetClient === undefined) return;
-      await connection.signOut({ forgetClient });
+      try {
+        await connection.signOut({ forgetClient });
+      } catch (error) {
+        // e.g. the client secret the sign-in needs cannot be read: nothing was forgotten, and the user must know.
+        const reason = error instanceof ConnectionError ? error.reason : String(error);
+        // Not awaited: a script's call ends with the failure, not when the notification is closed.
+        void ctx.notify.error(`Could not sign out of MCP server "${connection.name}": ${reason}`, 'Show Log').then((choice) => choice && ctx.log.show(true));
+      }
     }),
   ];
 }
